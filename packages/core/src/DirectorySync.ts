@@ -1,0 +1,352 @@
+/**
+ * The Directory Sync API: list, get and delete directories; list and get
+ * directory users and groups; and stream every item of a list.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
+import { Directory } from "./Directory.js"
+import { DirectoryGroup } from "./DirectoryGroup.js"
+import * as DirectoryUser from "./DirectoryUser.js"
+import { checkFilter, checkId, checkPage, requireOne, segment, validate } from "./internal/params.js"
+import * as Pagination from "./Pagination.js"
+import { WorkOSClient } from "./WorkOSClient.js"
+import type * as WorkOSError from "./WorkOSError.js"
+
+/**
+ * Options of `listDirectories`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListDirectoriesOptions extends Pagination.PageOptions {
+  /** Only directories of this organization. */
+  readonly organizationId?: string | undefined
+  /** Text matched against directory names. */
+  readonly search?: string | undefined
+  /** @deprecated by WorkOS: only directories of this domain. */
+  readonly domain?: string | undefined
+}
+
+/**
+ * Options of `listUsers`: `directory` or `group` is required.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListUsersOptions extends Pagination.PageOptions {
+  /** Users of this directory. */
+  readonly directory?: string | undefined
+  /** Users of this group. */
+  readonly group?: string | undefined
+  /** The user with this provider id (needs `directory`). */
+  readonly idpId?: string | undefined
+  /** The user with this primary email (needs `directory`). */
+  readonly email?: string | undefined
+}
+
+/**
+ * Options of `listGroups`: `directory` or `user` is required.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListGroupsOptions extends Pagination.PageOptions {
+  /** Groups of this directory. */
+  readonly directory?: string | undefined
+  /** Groups this user belongs to. */
+  readonly user?: string | undefined
+}
+
+/**
+ * Decode users' `custom_attributes` with your own Schema.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CustomAttributesOption<A, I> {
+  readonly customAttributes: Schema.Schema<A, I>
+}
+
+/**
+ * The Directory Sync operations. Every effect and stream fails only with `WorkOSError`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `GET /directories`: one page. */
+  readonly listDirectories: (
+    options?: ListDirectoriesOptions
+  ) => Effect.Effect<Pagination.Page<Directory>, WorkOSError.WorkOSError>
+  /** `GET /directories/{id}`. */
+  readonly getDirectory: (id: string) => Effect.Effect<Directory, WorkOSError.WorkOSError>
+  /** `DELETE /directories/{id}`: permanent. */
+  readonly deleteDirectory: (id: string) => Effect.Effect<void, WorkOSError.WorkOSError>
+  /** `GET /directory_users`: one page. */
+  readonly listUsers: {
+    (options: ListUsersOptions): Effect.Effect<Pagination.Page<DirectoryUser.DirectoryUser>, WorkOSError.WorkOSError>
+    <A, I>(
+      options: ListUsersOptions & CustomAttributesOption<A, I>
+    ): Effect.Effect<Pagination.Page<DirectoryUser.WithCustomAttributes<A>>, WorkOSError.WorkOSError>
+  }
+  /** `GET /directory_users/{id}`. */
+  readonly getUser: {
+    (id: string): Effect.Effect<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError>
+    <A, I>(
+      id: string,
+      options: CustomAttributesOption<A, I>
+    ): Effect.Effect<DirectoryUser.WithCustomAttributes<A>, WorkOSError.WorkOSError>
+  }
+  /** `GET /directory_groups`: one page. */
+  readonly listGroups: (
+    options: ListGroupsOptions
+  ) => Effect.Effect<Pagination.Page<DirectoryGroup>, WorkOSError.WorkOSError>
+  /** `GET /directory_groups/{id}`. */
+  readonly getGroup: (id: string) => Effect.Effect<DirectoryGroup, WorkOSError.WorkOSError>
+  /** Every directory, page after page (100 a page unless `limit` says otherwise). */
+  readonly streamDirectories: (
+    options?: ListDirectoriesOptions & Pagination.StreamOptions
+  ) => Stream.Stream<Directory, WorkOSError.WorkOSError>
+  /** Every user of a directory or group, page after page (100 a page unless `limit` says otherwise). */
+  readonly streamUsers: {
+    (options: ListUsersOptions & Pagination.StreamOptions): Stream.Stream<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError>
+    <A, I>(
+      options: ListUsersOptions & Pagination.StreamOptions & CustomAttributesOption<A, I>
+    ): Stream.Stream<DirectoryUser.WithCustomAttributes<A>, WorkOSError.WorkOSError>
+  }
+  /** Every group of a directory or user, page after page (100 a page unless `limit` says otherwise). */
+  readonly streamGroups: (
+    options: ListGroupsOptions & Pagination.StreamOptions
+  ) => Stream.Stream<DirectoryGroup, WorkOSError.WorkOSError>
+}
+
+/**
+ * The Directory Sync service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class DirectorySync extends Context.Tag("@effect-workos/core/DirectorySync")<DirectorySync, Service>() {}
+
+const pageQuery = (options: Pagination.PageOptions) => ({
+  limit: options.limit,
+  before: options.before,
+  after: options.after,
+  order: options.order
+})
+
+// Span attributes for a page request: ids and cursors, never filters that may carry personal data.
+const annotatePage = (attributes: Record<string, string | number | undefined>) =>
+  Effect.annotateCurrentSpan(
+    Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined))
+  )
+
+const pageAttributes = (options: Pagination.PageOptions) => ({
+  "workos.page.limit": options.limit,
+  "workos.page.before": options.before,
+  "workos.page.after": options.after,
+  "workos.page.order": options.order
+})
+
+// The options for the page at `cursor` of a walk.
+const cursorOptions = <O extends Pagination.PageOptions>(
+  options: O,
+  direction: Pagination.Direction,
+  cursor: string | undefined
+): O => ({ ...options, limit: options.limit ?? 100, before: undefined, after: undefined, [direction]: cursor })
+
+/**
+ * Builds the service over the `WorkOSClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(function*() {
+  const client = yield* WorkOSClient
+
+  const listDirectories = Effect.fn("DirectorySync.listDirectories")(function*(options: ListDirectoriesOptions = {}) {
+    yield* annotatePage({ "workos.organization.id": options.organizationId, ...pageAttributes(options) })
+    yield* validate(
+      checkPage(options),
+      checkFilter("organizationId", options.organizationId),
+      checkFilter("domain", options.domain)
+    )
+    const request = HttpClientRequest.get("/directories").pipe(HttpClientRequest.setUrlParams({
+      organization_id: options.organizationId,
+      search: options.search,
+      domain: options.domain,
+      ...pageQuery(options)
+    }))
+    return yield* client.json(request, Pagination.Page(Directory))
+  })
+
+  const getDirectory = Effect.fn("DirectorySync.getDirectory")(function*(id: string) {
+    yield* Effect.annotateCurrentSpan("workos.directory.id", id)
+    yield* validate(checkId("id", id))
+    return yield* client.json(HttpClientRequest.get(`/directories/${segment(id)}`), Directory)
+  })
+
+  const deleteDirectory = Effect.fn("DirectorySync.deleteDirectory")(function*(id: string) {
+    yield* Effect.annotateCurrentSpan("workos.directory.id", id)
+    yield* validate(checkId("id", id))
+    return yield* client.send(HttpClientRequest.del(`/directories/${segment(id)}`))
+  })
+
+  const listUsersRequest = (options: ListUsersOptions) =>
+    Effect.zipRight(
+      validate(
+        checkPage(options),
+        requireOne([["directory", options.directory], ["group", options.group]], "to list users"),
+        checkFilter("directory", options.directory),
+        checkFilter("group", options.group),
+        checkFilter("idpId", options.idpId),
+        checkFilter("email", options.email),
+        options.idpId !== undefined ? requireOne([["directory", options.directory]], "with idpId") : undefined,
+        options.email !== undefined ? requireOne([["directory", options.directory]], "with email") : undefined
+      ),
+      Effect.succeed(HttpClientRequest.get("/directory_users").pipe(HttpClientRequest.setUrlParams({
+        directory: options.directory,
+        group: options.group,
+        idp_id: options.idpId,
+        email: options.email,
+        ...pageQuery(options)
+      })))
+    )
+
+  const listUsersWith = Effect.fn("DirectorySync.listUsers")(
+    function*<A, I>(options: ListUsersOptions, user: Schema.Schema<A, I>) {
+      yield* annotatePage({
+        "workos.directory.id": options.directory,
+        "workos.group.id": options.group,
+        ...pageAttributes(options)
+      })
+      const request = yield* listUsersRequest(options)
+      return yield* client.json(request, Pagination.Page(user))
+    }
+  )
+
+  function listUsers(options: ListUsersOptions): Effect.Effect<Pagination.Page<DirectoryUser.DirectoryUser>, WorkOSError.WorkOSError>
+  function listUsers<A, I>(
+    options: ListUsersOptions & CustomAttributesOption<A, I>
+  ): Effect.Effect<Pagination.Page<DirectoryUser.WithCustomAttributes<A>>, WorkOSError.WorkOSError>
+  function listUsers(
+    options: ListUsersOptions & Partial<CustomAttributesOption<unknown, unknown>>
+  ): Effect.Effect<Pagination.Page<unknown>, WorkOSError.WorkOSError> {
+    const { customAttributes, ...rest } = options
+    return customAttributes === undefined
+      ? listUsersWith(rest, DirectoryUser.DirectoryUser)
+      : listUsersWith(rest, DirectoryUser.withCustomAttributes(customAttributes))
+  }
+
+  const getUserWith = Effect.fn("DirectorySync.getUser")(function*<A, I>(id: string, user: Schema.Schema<A, I>) {
+    yield* Effect.annotateCurrentSpan("workos.directory_user.id", id)
+    yield* validate(checkId("id", id))
+    return yield* client.json(HttpClientRequest.get(`/directory_users/${segment(id)}`), user)
+  })
+
+  function getUser(id: string): Effect.Effect<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError>
+  function getUser<A, I>(
+    id: string,
+    options: CustomAttributesOption<A, I>
+  ): Effect.Effect<DirectoryUser.WithCustomAttributes<A>, WorkOSError.WorkOSError>
+  function getUser(
+    id: string,
+    options?: CustomAttributesOption<unknown, unknown>
+  ): Effect.Effect<unknown, WorkOSError.WorkOSError> {
+    return options === undefined
+      ? getUserWith(id, DirectoryUser.DirectoryUser)
+      : getUserWith(id, DirectoryUser.withCustomAttributes(options.customAttributes))
+  }
+
+  const listGroups = Effect.fn("DirectorySync.listGroups")(function*(options: ListGroupsOptions) {
+    yield* annotatePage({
+      "workos.directory.id": options.directory,
+      "workos.directory_user.id": options.user,
+      ...pageAttributes(options)
+    })
+    yield* validate(
+      checkPage(options),
+      requireOne([["directory", options.directory], ["user", options.user]], "to list groups"),
+      checkFilter("directory", options.directory),
+      checkFilter("user", options.user)
+    )
+    const request = HttpClientRequest.get("/directory_groups").pipe(HttpClientRequest.setUrlParams({
+      directory: options.directory,
+      user: options.user,
+      ...pageQuery(options)
+    }))
+    return yield* client.json(request, Pagination.Page(DirectoryGroup))
+  })
+
+  const getGroup = Effect.fn("DirectorySync.getGroup")(function*(id: string) {
+    yield* Effect.annotateCurrentSpan("workos.directory_group.id", id)
+    yield* validate(checkId("id", id))
+    return yield* client.json(HttpClientRequest.get(`/directory_groups/${segment(id)}`), DirectoryGroup)
+  })
+
+  const walk = <O extends Pagination.PageOptions & Pagination.StreamOptions, A>(
+    options: O,
+    list: (options: O) => Effect.Effect<Pagination.Page<A>, WorkOSError.WorkOSError>
+  ): Stream.Stream<A, WorkOSError.WorkOSError> => {
+    const { cursor, direction } = Pagination.startOf(options)
+    return Pagination.stream((at) => list(cursorOptions(options, direction, at)), {
+      direction,
+      cursor,
+      prefetch: options.prefetch
+    })
+  }
+
+  function streamUsers(
+    options: ListUsersOptions & Pagination.StreamOptions
+  ): Stream.Stream<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError>
+  function streamUsers<A, I>(
+    options: ListUsersOptions & Pagination.StreamOptions & CustomAttributesOption<A, I>
+  ): Stream.Stream<DirectoryUser.WithCustomAttributes<A>, WorkOSError.WorkOSError>
+  function streamUsers(
+    options: ListUsersOptions & Pagination.StreamOptions & Partial<CustomAttributesOption<unknown, unknown>>
+  ): Stream.Stream<unknown, WorkOSError.WorkOSError> {
+    const { customAttributes, prefetch: _prefetch, ...rest } = options
+    return customAttributes === undefined
+      ? walk(options, (page) => listUsersWith(withoutStreamOptions(page, rest), DirectoryUser.DirectoryUser))
+      : walk(options, (page) =>
+        listUsersWith(withoutStreamOptions(page, rest), DirectoryUser.withCustomAttributes(customAttributes)))
+  }
+
+  return DirectorySync.of({
+    listDirectories,
+    getDirectory,
+    deleteDirectory,
+    listUsers,
+    getUser,
+    listGroups,
+    getGroup,
+    streamDirectories: (options = {}) => walk(options, ({ prefetch: _, ...page }) => listDirectories(page)),
+    streamUsers,
+    streamGroups: (options) => walk(options, ({ prefetch: _, ...page }) => listGroups(page))
+  })
+})
+
+// The page's cursor and limit over the caller's filters, without stream-only options.
+const withoutStreamOptions = (
+  page: Pagination.PageOptions,
+  filters: ListUsersOptions
+): ListUsersOptions => ({
+  ...filters,
+  limit: page.limit,
+  before: page.before,
+  after: page.after
+})
+
+/**
+ * The service as a layer over `WorkOSClient`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<DirectorySync, never, WorkOSClient> = Layer.effect(DirectorySync, make)

@@ -1,0 +1,6 @@
+/**
+ * In-memory WorkOS for tests.
+ *
+ * @since 0.1.0
+ */
+export {}
