@@ -134,6 +134,11 @@ export interface Service {
  */
 export class DirectorySync extends Context.Tag("@effect-workos/core/DirectorySync")<DirectorySync, Service>() {}
 
+// Page schemas are built once: Schema caches its compiled decoder per schema,
+// so a schema made per request would be compiled again for every page.
+const DirectoryPage = Pagination.Page(Directory)
+const GroupPage = Pagination.Page(DirectoryGroup)
+const UserPage = Pagination.Page(DirectoryUser.DirectoryUser)
 const pageQuery = (options: Pagination.PageOptions) => ({
   limit: options.limit,
   before: options.before,
@@ -183,7 +188,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
       domain: options.domain,
       ...pageQuery(options)
     }))
-    return yield* client.json(request, Pagination.Page(Directory))
+    return yield* client.json(request, DirectoryPage)
   })
 
   const getDirectory = Effect.fn("DirectorySync.getDirectory")(function*(id: string) {
@@ -220,14 +225,14 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     )
 
   const listUsersWith = Effect.fn("DirectorySync.listUsers")(
-    function*<A, I>(options: ListUsersOptions, user: Schema.Schema<A, I>) {
+    function*<A, I>(options: ListUsersOptions, page: Schema.Schema<Pagination.Page<A>, I>) {
       yield* annotatePage({
         "workos.directory.id": options.directory,
         "workos.group.id": options.group,
         ...pageAttributes(options)
       })
       const request = yield* listUsersRequest(options)
-      return yield* client.json(request, Pagination.Page(user))
+      return yield* client.json(request, page)
     }
   )
 
@@ -240,8 +245,8 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
   ): Effect.Effect<Pagination.Page<unknown>, WorkOSError.WorkOSError> {
     const { customAttributes, ...rest } = options
     return customAttributes === undefined
-      ? listUsersWith(rest, DirectoryUser.DirectoryUser)
-      : listUsersWith(rest, DirectoryUser.withCustomAttributes(customAttributes))
+      ? listUsersWith(rest, UserPage)
+      : listUsersWith(rest, Pagination.Page(DirectoryUser.withCustomAttributes(customAttributes)))
   }
 
   const getUserWith = Effect.fn("DirectorySync.getUser")(function*<A, I>(id: string, user: Schema.Schema<A, I>) {
@@ -281,7 +286,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
       user: options.user,
       ...pageQuery(options)
     }))
-    return yield* client.json(request, Pagination.Page(DirectoryGroup))
+    return yield* client.json(request, GroupPage)
   })
 
   const getGroup = Effect.fn("DirectorySync.getGroup")(function*(id: string) {
@@ -312,10 +317,11 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     options: ListUsersOptions & Pagination.StreamOptions & Partial<CustomAttributesOption<unknown, unknown>>
   ): Stream.Stream<unknown, WorkOSError.WorkOSError> {
     const { customAttributes, prefetch: _prefetch, ...rest } = options
-    return customAttributes === undefined
-      ? walk(options, (page) => listUsersWith(withoutStreamOptions(page, rest), DirectoryUser.DirectoryUser))
-      : walk(options, (page) =>
-        listUsersWith(withoutStreamOptions(page, rest), DirectoryUser.withCustomAttributes(customAttributes)))
+    if (customAttributes === undefined) {
+      return walk(options, (page) => listUsersWith(withoutStreamOptions(page, rest), UserPage))
+    }
+    const typedPage = Pagination.Page(DirectoryUser.withCustomAttributes(customAttributes))
+    return walk(options, (page) => listUsersWith(withoutStreamOptions(page, rest), typedPage))
   }
 
   return DirectorySync.of({
