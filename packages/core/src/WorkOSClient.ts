@@ -102,6 +102,16 @@ const describe = (error: HttpClientError.HttpClientError): string => {
     : `The response body could not be read${cause}`
 }
 
+// `data[1].directory_id: is missing`: the wire path of each issue, readable on one line.
+const formatIssues = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map(({ message, path }) => {
+    const at = path.reduce<string>(
+      (at, key) => typeof key === "number" ? `${at}[${key}]` : at === "" ? String(key) : `${at}.${String(key)}`,
+      ""
+    )
+    return at === "" ? message : `${at}: ${message}`
+  }).join("; ")
+
 const requestIdOf = (response: RawResponse): { readonly requestId?: string } => {
   const requestId = response.headers["x-request-id"]
   return requestId === undefined || requestId === "" ? {} : { requestId }
@@ -118,6 +128,9 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
   Effect.gen(function*() {
     const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
     const timeout = Duration.decode(options.timeout ?? "60 seconds")
+    // A server or proxy may echo what it was sent: text it wrote never reaches an error with the key in it.
+    const secret = Redacted.value(options.apiKey)
+    const redact = (text: string): string => secret.length === 0 ? text : text.replaceAll(secret, "<redacted>")
     const schedule = Retry.toSchedule(options.retry)
     const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit)
     const http = (yield* HttpClient.HttpClient).pipe(
@@ -136,7 +149,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           Effect.map(response.text, (body): RawResponse => ({ status: response.status, headers: response.headers, body }))
         ),
         Effect.mapError((error) =>
-          new WorkOSError.TransportError({ reason: "Transport", message: describe(error), method: request.method, path })
+          new WorkOSError.TransportError({ reason: "Transport", message: redact(describe(error)), method: request.method, path })
         ),
         Effect.timeoutFail({
           duration: timeout,
@@ -158,7 +171,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           response.status >= 200 && response.status < 300
             ? Effect.succeed(response)
             : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              Effect.fail(WorkOSError.fromResponse({ ...response, method: request.method, path, now }))
+              Effect.fail(WorkOSError.fromResponse({ ...response, body: redact(response.body), method: request.method, path, now }))
             )
         )
       )
@@ -172,7 +185,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const decodeFailure = (request: HttpClientRequest.HttpClientRequest, response: RawResponse, detail: string) =>
       new WorkOSError.DecodeError({
         status: response.status,
-        message: `Unexpected response to ${request.method} ${request.url}: ${detail}`,
+        message: redact(`Unexpected response to ${request.method} ${request.url}: ${detail}`),
         method: request.method,
         path: request.url,
         ...requestIdOf(response)
@@ -188,7 +201,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
           return Effect.fail(decodeFailure(request, response, "the body is not JSON"))
         }
         return decode(body).pipe(
-          Effect.mapError((error) => decodeFailure(request, response, ParseResult.TreeFormatter.formatErrorSync(error)))
+          Effect.mapError((error) => decodeFailure(request, response, formatIssues(error)))
         )
       })
     }
