@@ -1,0 +1,26 @@
+// Runs as CommonJS in the consumer project: every public entry point requires, and effect resolves to one copy.
+const assert = require("node:assert/strict")
+const path = require("node:path")
+
+const core = require("@effect-workos/core")
+for (const name of ["DirectorySync", "WorkOSClient", "WorkOSError", "Pagination", "Retry", "RateLimit"]) {
+  assert.equal(typeof core[name], "object", `@effect-workos/core exports ${name}`)
+}
+assert.equal(core.DirectorySync.DirectorySync.key, "@effect-workos/core/DirectorySync")
+assert.equal(require("@effect-workos/core/DirectorySync").layer, core.DirectorySync.layer, "subpath and entry are one module")
+const testing = require("@effect-workos/testing")
+assert.equal(typeof testing, "object")
+
+// From the app and from each package, `effect` must resolve to the same file.
+const fromApp = require.resolve("effect")
+for (const pkg of ["@effect-workos/core", "@effect-workos/testing"]) {
+  const fromPkg = require.resolve("effect", { paths: [path.dirname(require.resolve(pkg))] })
+  assert.equal(fromPkg, fromApp, `${pkg} resolves effect to ${fromPkg}, the app to ${fromApp}`)
+}
+const effectDirs = new Set(
+  Object.keys(require.cache)
+    .map((file) => /^(.*[\\/]node_modules[\\/]effect)[\\/]/.exec(file)?.[1])
+    .filter((dir) => dir !== undefined)
+)
+assert.equal(effectDirs.size, 1, `effect loaded from ${[...effectDirs].join(", ")}`)
+console.log(`CJS: required core (${Object.keys(core).length} modules) and testing; effect loaded once from ${[...effectDirs][0]}`)
