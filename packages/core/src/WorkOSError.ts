@@ -299,6 +299,8 @@ export const parseRetryAfter = (header: string | undefined, now: number): Option
   if (header === undefined) return Option.none()
   const value = header.trim()
   if (/^\d+(\.\d+)?$/.test(value)) return Option.some(Duration.millis(Math.round(Number(value) * 1000)))
+  // HTTP dates open with a day name; `Date.parse` alone would read "-3" or "2" as a year.
+  if (!/^[A-Za-z]{3,9},?\s/.test(value)) return Option.none()
   const date = Date.parse(value)
   return Number.isNaN(date) ? Option.none() : Option.some(Duration.millis(Math.max(0, date - now)))
 }
@@ -363,6 +365,8 @@ const parseBody = (text: string): ParsedBody => {
       ...(errors !== undefined ? { errors } : {})
     }
   }
+  // Other JSON (`null`, a number, an array) says nothing a person could read.
+  if (json !== undefined) return {}
   const plain = text.trim()
   // A short plain-text body is WorkOS speaking; an HTML page is a proxy's and says nothing useful.
   return plain.length > 0 && plain.length <= 200 && !plain.startsWith("<") ? { message: plain } : {}
