@@ -19,7 +19,12 @@ import { fileURLToPath } from "node:url"
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const fixtures = Path.join(root, "scripts", "smoke")
 const packages = ["core", "testing"]
-const userDependencies = ["effect@~3.22.4", "@effect/platform@~0.97.2", "@effect/platform-node@~0.108.2", "typescript@~5.9.3"]
+const userDependencies = [
+  "effect@~3.22.4",
+  "@effect/platform@~0.97.2",
+  "@effect/platform-node@~0.108.2",
+  "typescript@~5.9.3"
+]
 
 const step = (title) => process.stdout.write(`\n== smoke: ${title}\n`)
 const fail = (message) => {
@@ -30,8 +35,7 @@ const run = (command, args, options = {}) => {
   if (result.status !== 0) fail(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`)
   return result
 }
-const output = (command, args, options = {}) =>
-  ChildProcess.spawnSync(command, args, { encoding: "utf8", ...options })
+const output = (command, args, options = {}) => ChildProcess.spawnSync(command, args, { encoding: "utf8", ...options })
 
 // pnpm as this script was started with (`pnpm smoke` sets npm_execpath), else the pinned one through npx.
 const pnpm = (args, options) =>
@@ -57,7 +61,9 @@ try {
   for (const pkg of packages) {
     pnpm(["pack", "--pack-destination", tarballs], { cwd: Path.join(root, "packages", pkg) })
   }
-  const packed = Fs.readdirSync(tarballs).filter((file) => file.endsWith(".tgz")).map((file) => Path.join(tarballs, file))
+  const packed = Fs.readdirSync(tarballs).filter((file) => file.endsWith(".tgz")).map((file) =>
+    Path.join(tarballs, file)
+  )
   if (packed.length !== packages.length) fail(`expected ${packages.length} tarballs, got ${packed.join(", ")}`)
   for (const tarball of packed) {
     const manifest = output("tar", ["-xzOf", tarball, "package/package.json"]).stdout

@@ -3,12 +3,14 @@ const assert = require("node:assert/strict")
 const path = require("node:path")
 
 const core = require("@effect-workos/core")
+const coreDirectorySync = require("@effect-workos/core/DirectorySync")
+const testing = require("@effect-workos/testing")
+
 for (const name of ["DirectorySync", "WorkOSClient", "WorkOSError", "Pagination", "Retry", "RateLimit"]) {
   assert.equal(typeof core[name], "object", `@effect-workos/core exports ${name}`)
 }
 assert.equal(core.DirectorySync.DirectorySync.key, "@effect-workos/core/DirectorySync")
-assert.equal(require("@effect-workos/core/DirectorySync").layer, core.DirectorySync.layer, "subpath and entry are one module")
-const testing = require("@effect-workos/testing")
+assert.equal(coreDirectorySync.layer, core.DirectorySync.layer, "subpath and entry are one module")
 assert.equal(typeof testing, "object")
 
 // From the app and from each package, `effect` must resolve to the same file.
@@ -23,4 +25,6 @@ const effectDirs = new Set(
     .filter((dir) => dir !== undefined)
 )
 assert.equal(effectDirs.size, 1, `effect loaded from ${[...effectDirs].join(", ")}`)
-console.log(`CJS: required core (${Object.keys(core).length} modules) and testing; effect loaded once from ${[...effectDirs][0]}`)
+console.log(
+  `CJS: required core (${Object.keys(core).length} modules) and testing; effect loaded once from ${[...effectDirs][0]}`
+)

@@ -38,7 +38,9 @@ const StubWorkOS = Layer.succeed(
   HttpClient.make((request, url) => {
     requests.push(`${request.method} ${url.pathname}?${url.searchParams}`)
     const body = pages[url.searchParams.get("after") ?? "first"]
-    return Effect.succeed(HttpClientResponse.fromWeb(request, Response.json(body, { headers: { "x-request-id": "req_smoke" } })))
+    return Effect.succeed(
+      HttpClientResponse.fromWeb(request, Response.json(body, { headers: { "x-request-id": "req_smoke" } }))
+    )
   })
 )
 
@@ -58,4 +60,8 @@ const emails = await Effect.gen(function*() {
 assert.deepEqual(Chunk.toReadonlyArray(emails), ["user1@example.com", "user2@example.com", "user3@example.com"])
 assert.equal(requests.length, 2, `expected two page requests, got ${JSON.stringify(requests)}`)
 assert.equal(typeof Testing, "object")
-console.log(`ESM: streamed ${emails.length} users in ${requests.length} requests; testing exports: ${Object.keys(Testing).join(", ") || "(none yet)"}`)
+console.log(
+  `ESM: streamed ${emails.length} users in ${requests.length} requests; testing exports: ${
+    Object.keys(Testing).join(", ") || "(none yet)"
+  }`
+)
