@@ -20,11 +20,25 @@ export * as DirectoryGroup from "./DirectoryGroup.js"
 export * as DirectorySync from "./DirectorySync.js"
 
 /**
+ * Directory Sync events: a Schema union of every `dsync.*` event, for webhooks and the Events API.
+ *
+ * @since 0.1.0
+ */
+export * as DirectorySyncEvent from "./DirectorySyncEvent.js"
+
+/**
  * The `DirectoryUser` model.
  *
  * @since 0.1.0
  */
 export * as DirectoryUser from "./DirectoryUser.js"
+
+/**
+ * The Events API service: one page of events, or a resumable stream of them.
+ *
+ * @since 0.1.0
+ */
+export * as Events from "./Events.js"
 
 /**
  * Cursor pagination and the page stream.
@@ -46,6 +60,13 @@ export * as RateLimit from "./RateLimit.js"
  * @since 0.1.0
  */
 export * as Retry from "./Retry.js"
+
+/**
+ * Webhook signature verification.
+ *
+ * @since 0.1.0
+ */
+export * as Webhooks from "./Webhooks.js"
 
 /**
  * The configured client.
