@@ -9,7 +9,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Schema from "effect/Schema"
-import type * as Stream from "effect/Stream"
+import * as Stream from "effect/Stream"
 import { Directory } from "./Directory.js"
 import { DirectoryGroup } from "./DirectoryGroup.js"
 import * as DirectoryUser from "./DirectoryUser.js"
@@ -146,17 +146,28 @@ const pageQuery = (options: Pagination.PageOptions) => ({
   order: options.order
 })
 
-// Span attributes for a page request: ids and cursors, never filters that may carry personal data.
+// Span attributes: ids and cursors, never filters that may carry personal data (email, idpId, search).
+const spanAttributes = (attributes: Record<string, string | number | undefined>) =>
+  Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined))
+
 const annotatePage = (attributes: Record<string, string | number | undefined>) =>
-  Effect.annotateCurrentSpan(
-    Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined))
-  )
+  Effect.annotateCurrentSpan(spanAttributes(attributes))
 
 const pageAttributes = (options: Pagination.PageOptions) => ({
   "workos.page.limit": options.limit,
   "workos.page.before": options.before,
   "workos.page.after": options.after,
   "workos.page.order": options.order
+})
+
+const userIds = (options: ListUsersOptions) => ({
+  "workos.directory.id": options.directory,
+  "workos.group.id": options.group
+})
+
+const groupIds = (options: ListGroupsOptions) => ({
+  "workos.directory.id": options.directory,
+  "workos.directory_user.id": options.user
 })
 
 // The options for the page at `cursor` of a walk.
@@ -226,11 +237,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
 
   const listUsersWith = Effect.fn("DirectorySync.listUsers")(
     function*<A, I>(options: ListUsersOptions, page: Schema.Schema<Pagination.Page<A>, I>) {
-      yield* annotatePage({
-        "workos.directory.id": options.directory,
-        "workos.group.id": options.group,
-        ...pageAttributes(options)
-      })
+      yield* annotatePage({ ...userIds(options), ...pageAttributes(options) })
       const request = yield* listUsersRequest(options)
       return yield* client.json(request, page)
     }
@@ -270,11 +277,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
   }
 
   const listGroups = Effect.fn("DirectorySync.listGroups")(function*(options: ListGroupsOptions) {
-    yield* annotatePage({
-      "workos.directory.id": options.directory,
-      "workos.directory_user.id": options.user,
-      ...pageAttributes(options)
-    })
+    yield* annotatePage({ ...groupIds(options), ...pageAttributes(options) })
     yield* validate(
       checkPage(options),
       requireOne([["directory", options.directory], ["user", options.user]], "to list groups"),
@@ -296,15 +299,18 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
   })
 
   const walk = <O extends Pagination.PageOptions & Pagination.StreamOptions, A>(
+    name: string,
+    ids: Record<string, string | undefined>,
     options: O,
     list: (options: O) => Effect.Effect<Pagination.Page<A>, WorkOSError.WorkOSError>
   ): Stream.Stream<A, WorkOSError.WorkOSError> => {
     const { cursor, direction } = Pagination.startOf(options)
+    // The walk's span is the parent of each page's `list*` span.
     return Pagination.stream((at) => list(cursorOptions(options, direction, at)), {
       direction,
       cursor,
       prefetch: options.prefetch
-    })
+    }).pipe(Stream.withSpan(name, { attributes: spanAttributes({ ...ids, ...pageAttributes(options) }) }))
   }
 
   function streamUsers(
@@ -317,11 +323,16 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     options: ListUsersOptions & Pagination.StreamOptions & Partial<CustomAttributesOption<unknown, unknown>>
   ): Stream.Stream<unknown, WorkOSError.WorkOSError> {
     const { customAttributes, prefetch: _prefetch, ...rest } = options
-    if (customAttributes === undefined) {
-      return walk(options, (page) => listUsersWith(withoutStreamOptions(page, rest), UserPage))
-    }
-    const typedPage = Pagination.Page(DirectoryUser.withCustomAttributes(customAttributes))
-    return walk(options, (page) => listUsersWith(withoutStreamOptions(page, rest), typedPage))
+    const pages = <A, I>(schema: Schema.Schema<Pagination.Page<A>, I>) =>
+      walk(
+        "DirectorySync.streamUsers",
+        userIds(options),
+        options,
+        (page) => listUsersWith(withoutStreamOptions(page, rest), schema)
+      )
+    return customAttributes === undefined
+      ? pages(UserPage)
+      : pages(Pagination.Page(DirectoryUser.withCustomAttributes(customAttributes)))
   }
 
   return DirectorySync.of({
@@ -332,9 +343,21 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     getUser,
     listGroups,
     getGroup,
-    streamDirectories: (options = {}) => walk(options, ({ prefetch: _, ...page }) => listDirectories(page)),
+    streamDirectories: (options = {}) =>
+      walk(
+        "DirectorySync.streamDirectories",
+        { "workos.organization.id": options.organizationId },
+        options,
+        ({ prefetch: _, ...page }) => listDirectories(page)
+      ),
     streamUsers,
-    streamGroups: (options) => walk(options, ({ prefetch: _, ...page }) => listGroups(page))
+    streamGroups: (options) =>
+      walk(
+        "DirectorySync.streamGroups",
+        groupIds(options),
+        options,
+        ({ prefetch: _, ...page }) => listGroups(page)
+      )
   })
 })
 

@@ -16,7 +16,10 @@ import * as Stub from "./utils/StubHttp.js"
 const attempts = (
   handler: Stub.Handler,
   retry: Retry.Policy | undefined,
-  body: (outcome: Fiber.RuntimeFiber<Group, WorkOSError.WorkOSError>, requests: ReadonlyArray<Stub.Recorded>) => Effect.Effect<void>
+  body: (
+    outcome: Fiber.RuntimeFiber<Group, WorkOSError.WorkOSError>,
+    requests: ReadonlyArray<Stub.Recorded>
+  ) => Effect.Effect<void, WorkOSError.WorkOSError>
 ) =>
   Stub.run(handler, (ds, requests) =>
     Effect.gen(function*() {

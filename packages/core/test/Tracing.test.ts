@@ -1,0 +1,175 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
+import type * as DirectorySync from "../src/DirectorySync.js"
+import type * as WorkOSError from "../src/WorkOSError.js"
+import * as Directory from "./fixtures/Directory.js"
+import * as DirectoryGroup from "./fixtures/DirectoryGroup.js"
+import * as DirectoryUser from "./fixtures/DirectoryUser.js"
+import { ids, list, paginate } from "./fixtures/List.js"
+import * as Stub from "./utils/StubHttp.js"
+
+// Runs `effect` with a tracer that records every span it starts (on top of the current one).
+const traced = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const current = yield* Effect.tracer
+    const spans: Array<Tracer.Span> = []
+    const recording = Tracer.make({
+      span: (...args) => {
+        const span = current.span(...args)
+        spans.push(span)
+        return span
+      },
+      context: current.context
+    })
+    yield* Effect.withTracer(Effect.exit(effect), recording)
+    return spans
+  })
+
+const named = (spans: ReadonlyArray<Tracer.Span>, name: string) => spans.filter((span) => span.name === name)
+
+const attributes = (span: Tracer.Span) => Object.fromEntries(span.attributes)
+
+const descendsFrom = (span: Tracer.AnySpan, ancestor: Tracer.Span): boolean =>
+  span._tag === "Span" && Option.exists(span.parent, (parent) => parent.spanId === ancestor.spanId || descendsFrom(parent, ancestor))
+
+const routes: Stub.Handler = (request) => {
+  if (request.method === "DELETE") return Stub.json({}, 202)
+  if (request.path === "/directories") return Stub.json(list([Directory.linked]))
+  if (request.path === "/directory_users") return Stub.json(list([DirectoryUser.veda]))
+  if (request.path === "/directory_groups") return Stub.json(list([DirectoryGroup.developers]))
+  if (request.path.startsWith("/directories/")) return Stub.json(Directory.linked)
+  if (request.path.startsWith("/directory_users/")) return Stub.json(DirectoryUser.veda)
+  return Stub.json(DirectoryGroup.developers)
+}
+
+interface SpanCase {
+  readonly span: string
+  readonly call: (ds: DirectorySync.Service) => Effect.Effect<unknown, WorkOSError.WorkOSError>
+  readonly attributes: Record<string, unknown>
+}
+
+const cases: ReadonlyArray<SpanCase> = [
+  {
+    span: "DirectorySync.listDirectories",
+    call: (ds) => ds.listDirectories({ organizationId: "org_01", search: "Foo", after: "directory_01A", limit: 5 }),
+    attributes: { "workos.organization.id": "org_01", "workos.page.after": "directory_01A", "workos.page.limit": 5 }
+  },
+  {
+    span: "DirectorySync.getDirectory",
+    call: (ds) => ds.getDirectory("directory_01"),
+    attributes: { "workos.directory.id": "directory_01" }
+  },
+  {
+    span: "DirectorySync.deleteDirectory",
+    call: (ds) => ds.deleteDirectory("directory_01"),
+    attributes: { "workos.directory.id": "directory_01" }
+  },
+  {
+    span: "DirectorySync.listUsers",
+    call: (ds) =>
+      ds.listUsers({ directory: "directory_01", group: "directory_group_01", email: "veda@foo-corp.com", before: "directory_user_01B" }),
+    attributes: { "workos.directory.id": "directory_01", "workos.group.id": "directory_group_01", "workos.page.before": "directory_user_01B" }
+  },
+  {
+    span: "DirectorySync.getUser",
+    call: (ds) => ds.getUser("directory_user_01"),
+    attributes: { "workos.directory_user.id": "directory_user_01" }
+  },
+  {
+    span: "DirectorySync.listGroups",
+    call: (ds) => ds.listGroups({ directory: "directory_01", user: "directory_user_01", order: "asc" }),
+    attributes: { "workos.directory.id": "directory_01", "workos.directory_user.id": "directory_user_01", "workos.page.order": "asc" }
+  },
+  {
+    span: "DirectorySync.getGroup",
+    call: (ds) => ds.getGroup("directory_group_01"),
+    attributes: { "workos.directory_group.id": "directory_group_01" }
+  },
+  {
+    span: "DirectorySync.streamDirectories",
+    call: (ds) => Stream.runDrain(ds.streamDirectories({ organizationId: "org_01" })),
+    attributes: { "workos.organization.id": "org_01" }
+  },
+  {
+    span: "DirectorySync.streamUsers",
+    call: (ds) => Stream.runDrain(ds.streamUsers({ directory: "directory_01", idpId: "2836" })),
+    attributes: { "workos.directory.id": "directory_01" }
+  },
+  {
+    span: "DirectorySync.streamGroups",
+    call: (ds) => Stream.runDrain(ds.streamGroups({ user: "directory_user_01" })),
+    attributes: { "workos.directory_user.id": "directory_user_01" }
+  }
+]
+
+describe("spans", () => {
+  for (const c of cases) {
+    it.effect(`${c.span} runs in its span with ids and cursors as attributes`, () =>
+      Stub.run(routes, (ds) =>
+        Effect.gen(function*() {
+          const spans = yield* traced(c.call(ds))
+          const [span] = named(spans, c.span)
+          assert.isDefined(span, `no ${c.span} span among ${spans.map((s) => s.name).join(", ")}`)
+          assert.deepStrictEqual(attributes(span!), c.attributes)
+          assert.strictEqual(span!.status._tag, "Ended")
+          // The HTTP request runs inside the operation's span.
+          const http = spans.filter((s) => s.name.startsWith("http.client"))
+          assert.strictEqual(http.length, 1)
+          assert.isTrue(descendsFrom(http[0]!, span!))
+        })))
+  }
+
+  it.effect("a failed call still runs in its span", () =>
+    Stub.run(routes, (ds) =>
+      Effect.gen(function*() {
+        const spans = yield* traced(ds.getUser(""))
+        const [span] = named(spans, "DirectorySync.getUser")
+        assert.isDefined(span)
+        assert.strictEqual(span!.status._tag, "Ended")
+      })))
+
+  it.effect("each page of a stream is a listUsers span carrying its cursor, under the stream's span", () =>
+    Stub.run(paginate(ids("directory_user", 250), (id) => DirectoryUser.make(id)), (ds) =>
+      Effect.gen(function*() {
+        const spans = yield* traced(Stream.runDrain(ds.streamUsers({ directory: "directory_01" })))
+        const [stream] = named(spans, "DirectorySync.streamUsers")
+        const pages = named(spans, "DirectorySync.listUsers")
+        assert.deepStrictEqual(pages.map((page) => page.attributes.get("workos.page.after")), [
+          undefined,
+          "directory_user_99",
+          "directory_user_199"
+        ])
+        for (const page of pages) {
+          assert.strictEqual(page.attributes.get("workos.directory.id"), "directory_01")
+          assert.strictEqual(page.attributes.get("workos.page.limit"), 100)
+          assert.isTrue(descendsFrom(page, stream!))
+        }
+      })))
+
+  it.effect("no span attribute carries the API key or a personal filter", () =>
+    Stub.run(routes, (ds) =>
+      Effect.gen(function*() {
+        const spans = yield* traced(Effect.all([
+          ds.listUsers({ directory: "directory_01", email: "veda@foo-corp.com", idpId: "2836" }),
+          ds.listDirectories({ search: "Foo Corp" }),
+          ds.getUser("directory_user_01"),
+          ds.deleteDirectory("directory_01"),
+          Stream.runDrain(ds.streamGroups({ directory: "directory_01" }))
+        ]))
+        assert.isAbove(spans.length, 10)
+        for (const span of spans) {
+          for (const [key, value] of span.attributes) {
+            const rendered = `${key}=${String(value)}`
+            assert.notInclude(rendered, Stub.apiKey)
+            assert.notInclude(rendered, "veda@foo-corp.com")
+            assert.notInclude(rendered, "Foo Corp")
+          }
+        }
+        // The request headers are recorded, with the authorization redacted.
+        const http = spans.find((span) => span.attributes.has("http.request.header.authorization"))
+        assert.strictEqual(http?.attributes.get("http.request.header.authorization"), "<redacted>")
+      })))
+})
