@@ -249,8 +249,10 @@ const isUrl = (value: string): boolean => {
  * @since 0.1.0
  * @category config
  */
-export const apiKeyConfig: Config.Config<Redacted.Redacted<string>> = Config.redacted("WORKOS_API_KEY").pipe(
-  Config.validate({ message: "Expected a non-empty API key", validation: (key) => Redacted.value(key).length > 0 })
+export const apiKeyConfig: Config.Config<Redacted.Redacted<string>> = Config.string("WORKOS_API_KEY").pipe(
+  // Validated before redacting: a check on the redacted value loses the variable's name from the error.
+  Config.validate({ message: "Expected a non-empty API key", validation: (key) => key.length > 0 }),
+  Config.map(Redacted.make)
 )
 
 /**
