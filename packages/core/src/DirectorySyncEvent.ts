@@ -9,8 +9,8 @@
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
-import type { ParseOptions } from "effect/SchemaAST"
 import * as Schema from "effect/Schema"
+import type { ParseOptions } from "effect/SchemaAST"
 import { Directory } from "./Directory.js"
 import { DirectoryGroup } from "./DirectoryGroup.js"
 import { DirectoryUser } from "./DirectoryUser.js"
@@ -56,8 +56,7 @@ const envelope = {
 
 // One class per event: the shared envelope, the wire name that discriminates decoding
 // (filled in by the constructor), and the typed data.
-const event = <Self>() =>
-<const Name extends EventName, Data extends Schema.Schema.Any>(name: Name, data: Data) =>
+const event = <Self>() => <const Name extends EventName, Data extends Schema.Schema.Any>(name: Name, data: Data) =>
   Schema.Class<Self>(`@effect-workos/core/DirectorySyncEvent/${name}`)({
     ...envelope,
     event: Schema.Literal(name).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => name)),

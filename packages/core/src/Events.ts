@@ -181,25 +181,30 @@ export const defaultSettleDelay: Duration.Duration = Duration.seconds(5)
 
 const invalid = (parameter: string, message: string) => new WorkOSError.InvalidParameterError({ parameter, message })
 
-const checkEvents = (events: unknown): WorkOSError.InvalidParameterError | undefined => {
+const checkEvents = (events: ReadonlyArray<string> | undefined): WorkOSError.InvalidParameterError | undefined => {
   if (events === undefined) return undefined
-  if (!Array.isArray(events) || events.length === 0) {
-    return invalid("events", "events must be a non-empty array of event names")
-  }
-  const bad = events.find((name: unknown) => typeof name !== "string" || name === "" || name.includes(","))
+  if (events.length === 0) return invalid("events", "events must be a non-empty array of event names")
+  const bad = events.find((name) => typeof name !== "string" || name === "" || name.includes(","))
   return bad === undefined
     ? undefined
     : invalid("events", `events must be non-empty names without commas, got ${JSON.stringify(bad)}`)
 }
 
-const toTime = (parameter: string, input: TimeInput | undefined) => {
-  if (input === undefined) return Effect.succeed(undefined)
-  if (DateTime.isDateTime(input)) return Effect.succeed(DateTime.toUtc(input))
-  return Option.match(typeof input === "string" ? parseTimestamp(input) : Option.none(), {
+// An optional time option as UTC; a string that is no timestamp is an InvalidParameterError.
+const toTime = (
+  parameter: string,
+  input: TimeInput | undefined
+): Effect.Effect<Option.Option<DateTime.Utc>, WorkOSError.InvalidParameterError> => {
+  if (input === undefined) return Effect.succeedNone
+  if (DateTime.isDateTime(input)) return Effect.succeedSome(DateTime.toUtc(input))
+  return Option.match(parseTimestamp(input), {
     onNone: () => Effect.fail(invalid(parameter, `${parameter} must be a DateTime or an ISO 8601 timestamp`)),
-    onSome: Effect.succeed
+    onSome: Effect.succeedSome
   })
 }
+
+const formatTime = (time: Option.Option<DateTime.Utc>): string | undefined =>
+  Option.getOrUndefined(Option.map(time, DateTime.formatIso))
 
 const toDuration = (parameter: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
   input === undefined ? Effect.succeed(fallback) : Option.match(Duration.decodeUnknown(input), {
@@ -233,14 +238,16 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     )
     const rangeStart = yield* toTime("rangeStart", options.rangeStart)
     const rangeEnd = yield* toTime("rangeEnd", options.rangeEnd)
-    if (rangeStart !== undefined && rangeEnd !== undefined && DateTime.greaterThan(rangeStart, rangeEnd)) {
-      return yield* Effect.fail(invalid("rangeStart", "rangeStart must not be after rangeEnd"))
+    if (
+      Option.isSome(rangeStart) && Option.isSome(rangeEnd) && DateTime.greaterThan(rangeStart.value, rangeEnd.value)
+    ) {
+      return yield* invalid("rangeStart", "rangeStart must not be after rangeEnd")
     }
     const request = HttpClientRequest.get("/events").pipe(HttpClientRequest.setUrlParams({
       events: (options.events ?? DirectorySyncEvent.eventNames).join(","),
       organization_id: options.organizationId,
-      range_start: rangeStart === undefined ? undefined : DateTime.formatIso(rangeStart),
-      range_end: rangeEnd === undefined ? undefined : DateTime.formatIso(rangeEnd),
+      range_start: formatTime(rangeStart),
+      range_end: formatTime(rangeEnd),
       after: options.after,
       limit: options.limit,
       order: options.order
@@ -255,12 +262,11 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
       const pollInterval = yield* toDuration("pollInterval", options.pollInterval, defaultPollInterval)
       const settleDelay = yield* toDuration("settleDelay", options.settleDelay, defaultSettleDelay)
       if (!Duration.greaterThan(pollInterval, Duration.zero)) {
-        return yield* Effect.fail(invalid("pollInterval", "pollInterval must be longer than zero"))
+        return yield* invalid("pollInterval", "pollInterval must be longer than zero")
       }
       const limit = options.limit ?? 100
       const filters = { events: options.events, organizationId: options.organizationId, limit, order: "asc" } as const
-      // Fail on bad options before the first poll, with the same checks listEvents makes.
-      yield* validate(checkEvents(options.events), checkPage({ limit, after: options.after }))
+      // listEvents checks the rest on the first poll; rangeStart is not sent once resuming from a cursor.
       yield* toTime("rangeStart", options.rangeStart)
 
       // One poll: read after the cursor (or from rangeStart until there is one), emit the
@@ -288,10 +294,12 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
           Effect.gen(function*() {
             if (state.wait) yield* Effect.sleep(pollInterval)
             const result = yield* poll(state.cursor)
-            return Option.some([
-              Chunk.unsafeFromArray(result.settled),
-              { cursor: result.cursor, wait: result.caughtUp }
-            ] as const)
+            return Option.some(
+              [
+                Chunk.unsafeFromArray(result.settled),
+                { cursor: result.cursor, wait: result.caughtUp }
+              ] as const
+            )
           })
       )
     }))

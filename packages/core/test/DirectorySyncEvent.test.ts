@@ -21,7 +21,11 @@ const cases = [
   ["dsync.user.updated", { ...Fixtures.user, previous_attributes: { name: "V" } }, DirectorySyncEvent.UserUpdated],
   ["dsync.user.deleted", { ...Fixtures.user, state: "inactive" }, DirectorySyncEvent.UserDeleted],
   ["dsync.group.created", Fixtures.group, DirectorySyncEvent.GroupCreated],
-  ["dsync.group.updated", { ...Fixtures.group, previous_attributes: { name: "Devs" } }, DirectorySyncEvent.GroupUpdated],
+  [
+    "dsync.group.updated",
+    { ...Fixtures.group, previous_attributes: { name: "Devs" } },
+    DirectorySyncEvent.GroupUpdated
+  ],
   ["dsync.group.deleted", Fixtures.group, DirectorySyncEvent.GroupDeleted],
   ["dsync.group.user_added", membership, DirectorySyncEvent.GroupUserAdded],
   ["dsync.group.user_removed", membership, DirectorySyncEvent.GroupUserRemoved],
@@ -89,7 +93,9 @@ describe("DirectorySyncEvent", () => {
         [{ id: "org_domain_01EZTR5Y2BFCRXK7GAG0DS4HY1", domain: "foo-corp.com" }]
       )
       // REST words map the same way, should WorkOS ever send them here.
-      const linked = yield* decode(Fixtures.event("dsync.activated", { ...Fixtures.activatedDirectory, state: "linked" }))
+      const linked = yield* decode(
+        Fixtures.event("dsync.activated", { ...Fixtures.activatedDirectory, state: "linked" })
+      )
       assert.strictEqual(linked._tag === "DirectoryActivated" && linked.data.state, "active")
     }))
 
@@ -102,7 +108,9 @@ describe("DirectorySyncEvent", () => {
       assert.isFalse("externalKey" in event.data)
       assert.isFalse("domains" in event.data)
       assert.strictEqual(DateTime.formatIso(event.data.createdAt), "2023-04-28T20:05:31.093Z")
-      const unlinked = yield* decode(Fixtures.event("dsync.deleted", { ...Fixtures.deletedDirectory, state: "unlinked" }))
+      const unlinked = yield* decode(
+        Fixtures.event("dsync.deleted", { ...Fixtures.deletedDirectory, state: "unlinked" })
+      )
       assert.strictEqual(unlinked._tag === "DirectoryDeleted" && unlinked.data.state, "inactive")
     }))
 
@@ -189,9 +197,13 @@ describe("DirectorySyncEvent", () => {
       const message = ParseResult.TreeFormatter.formatErrorSync(error)
       assert.include(message, `["idp_id"]`)
       assert.include(message, "is missing")
-      const badTime = yield* Effect.flip(decode(Fixtures.event("dsync.group.created", Fixtures.group, { created_at: "soon" })))
+      const badTime = yield* Effect.flip(
+        decode(Fixtures.event("dsync.group.created", Fixtures.group, { created_at: "soon" }))
+      )
       assert.include(ParseResult.TreeFormatter.formatErrorSync(badTime), `Expected an ISO 8601 timestamp, got "soon"`)
-      const noId = yield* Effect.flip(decode({ event: "connection.activated", data: {}, created_at: "2026-01-15T12:00:00Z" }))
+      const noId = yield* Effect.flip(
+        decode({ event: "connection.activated", data: {}, created_at: "2026-01-15T12:00:00Z" })
+      )
       assert.include(ParseResult.TreeFormatter.formatErrorSync(noId), `["id"]`)
     }))
 

@@ -71,7 +71,10 @@ const eventLog = () => {
       return Stub.json({
         object: "list",
         data: page.map((e) =>
-          Fixtures.event(e.name, Fixtures.dataFor(e.name), { id: e.id, created_at: new Date(e.createdAt).toISOString() })
+          Fixtures.event(e.name, Fixtures.dataFor(e.name), {
+            id: e.id,
+            created_at: new Date(e.createdAt).toISOString()
+          })
         ),
         list_metadata: { after: page.at(-1)?.id ?? null }
       })
@@ -255,7 +258,11 @@ describe("Events.streamEvents", () => {
       assert.deepStrictEqual(received, [`event_00001@${start - 60 * second}`, `event_00003@${start - 9500}`])
       yield* TestClock.adjust("3 seconds")
       assert.strictEqual(received.length, 2)
-      assert.deepStrictEqual(stub.requests.slice(1).map((r) => r.query.after), ["event_00003", "event_00003", "event_00003"])
+      assert.deepStrictEqual(stub.requests.slice(1).map((r) => r.query.after), [
+        "event_00003",
+        "event_00003",
+        "event_00003"
+      ])
       yield* TestClock.adjust("1 second")
       assert.deepStrictEqual(received.slice(2), [`event_00002@${start - 1 * second}`])
       yield* Fiber.interrupt(fiber)
@@ -324,10 +331,11 @@ describe("Events.streamEvents", () => {
     return Effect.gen(function*() {
       yield* TestClock.setTime(start)
       const events = yield* Events.Events
-      const fiber = yield* events.streamEvents({ rangeStart: DateTime.unsafeMake(start), pollInterval: "1 second" }).pipe(
-        Stream.runCollect,
-        Effect.fork
-      )
+      const fiber = yield* events.streamEvents({ rangeStart: DateTime.unsafeMake(start), pollInterval: "1 second" })
+        .pipe(
+          Stream.runCollect,
+          Effect.fork
+        )
       yield* TestClock.adjust("2 seconds")
       const sent = stub.requests.map((r) => [r.query.after, r.query.range_start])
       assert.strictEqual(sent.length, 3)
@@ -352,7 +360,12 @@ describe("Events.streamEvents", () => {
       const events = yield* Events.Events
       const received = yield* events.streamEvents({ limit: 2 }).pipe(Stream.take(4), Stream.runCollect)
       assert.deepStrictEqual(ids(received), ["event_00001", "event_00002", "event_00003", "event_00004"])
-      assert.deepStrictEqual(stub.requests.map((r) => r.query.after), [undefined, "event_00002", "event_00002", "event_00002"])
+      assert.deepStrictEqual(stub.requests.map((r) => r.query.after), [
+        undefined,
+        "event_00002",
+        "event_00002",
+        "event_00002"
+      ])
     }).pipe(Effect.provide(stub.layer))
   })
 

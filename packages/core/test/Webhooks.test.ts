@@ -43,8 +43,7 @@ const rejection = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       : assert.fail(`expected a WebhookVerificationError, got ${String(error)}`)
   })
 
-const reasonOf = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.map(rejection(effect), (error) => error.reason)
+const reasonOf = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.map(rejection(effect), (error) => error.reason)
 
 describe("Webhooks.verify", () => {
   it.effect("accepts the reference vector and decodes the event", () =>
@@ -210,7 +209,12 @@ describe("Webhooks.verify", () => {
       assert.strictEqual(notEvent.reason, "InvalidPayload")
       assert.include(notEvent.message, `["created_at"]`)
       const unknown = yield* signed(
-        JSON.stringify({ id: "wh_2", event: "user.created", data: { id: "user_1" }, created_at: "2026-01-15T12:00:00Z" })
+        JSON.stringify({
+          id: "wh_2",
+          event: "user.created",
+          data: { id: "user_1" },
+          created_at: "2026-01-15T12:00:00Z"
+        })
       )
       assert.instanceOf(unknown, DirectorySyncEvent.UnknownEvent)
       assert.deepStrictEqual(unknown.data, { id: "user_1" })
