@@ -4,13 +4,16 @@
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
+import * as Scheduler from "effect/Scheduler"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { InvalidParameterError } from "./WorkOSError.js"
 
 /**
  * Sort order by creation time. `normal` is descending with reversed cursor
@@ -120,10 +123,18 @@ export const startOf = (options: PageOptions): { readonly direction: Direction; 
  * Every item of a list, page after page, as a lazy `Stream`.
  *
  * `fetch(cursor)` gets the page after (or before) `cursor`; the walk follows
- * `list_metadata.after` (or `before`) and ends on `null`. A page is fetched
- * only once the consumer has taken the one before it, plus at most `prefetch`
- * pages ahead, so memory holds at most `prefetch + 1` pages. Each page fetch
- * carries its own retries: a failed page never restarts the walk.
+ * `list_metadata.after` (or `before`) and ends on `null`. The first page is
+ * fetched when the consumer first pulls. Once the consumer has taken page
+ * `n`, pages up to `n + prefetch` may be fetched (one at a time: each needs
+ * the cursor of the one before), so network time overlaps the consumer's
+ * time and memory holds at most `prefetch + 1` pages. A prefetch waits for
+ * the consumer to settle first, so a consumer that stops inside the page it
+ * just took (`Stream.take(5)`) ends the stream before asking for another;
+ * with `prefetch: 0` no page is ever asked for before the consumer pulls it.
+ * A `prefetch` that is not a non-negative integer fails the stream with an
+ * `InvalidParameterError` before anything is fetched.
+ * Each page fetch carries its own retries: a failed page never restarts the
+ * walk, and the stream fails with the page's error.
  *
  * @since 0.1.0
  * @category constructors
@@ -135,51 +146,59 @@ export const stream = <A, E, R>(
     readonly cursor: string | undefined
     readonly prefetch?: number | undefined
   }
-): Stream.Stream<A, E, R> =>
+): Stream.Stream<A, E | InvalidParameterError, R> =>
   Stream.unwrapScoped(Effect.gen(function*() {
-    const ahead = Math.max(0, Math.floor(options.prefetch ?? 1))
+    const ahead = options.prefetch ?? 1
+    if (!(Number.isSafeInteger(ahead) && ahead >= 0)) {
+      return yield* new InvalidParameterError({
+        parameter: "prefetch",
+        message: `prefetch must be a non-negative integer, got ${String(ahead)}`
+      })
+    }
+    // One credit per page the producer may fetch; the consumer hands them out.
     const credits = yield* Queue.unbounded<void>()
+    // `None` after the last page.
     const pages = yield* Queue.unbounded<Exit.Exit<Option.Option<Page<A>>, E>>()
-    // The producer fetches one page per credit, so the consumer decides how far ahead it runs.
-    const produce = (cursor: string | undefined): Effect.Effect<void, never, R> =>
-      Effect.zipRight(
-        Queue.take(credits),
-        Effect.flatMap(Effect.exit(fetch(cursor)), (exit) => {
-          const next = Exit.isSuccess(exit)
-            ? Option.fromNullable(exit.value.listMetadata[options.direction])
-            : Option.none()
-          return Effect.zipRight(
-            Queue.offer(pages, Exit.map(exit, Option.some)),
-            Option.match(next, {
-              onNone: () => Queue.offer(pages, Exit.succeed(Option.none())),
-              onSome: produce
-            })
-          )
-        })
-      )
-    yield* Effect.forkScoped(produce(options.cursor))
     let granted = 0
     let taken = 0
-    const grantUpTo = (count: number) =>
-      Effect.suspend(() => {
-        const extra = count - granted
-        granted = Math.max(granted, count)
-        return extra > 0 ? Queue.offerAll(credits, Array.from({ length: extra }, () => undefined)) : Effect.void
+    let waiting = false
+
+    const producer = Effect.gen(function*() {
+      let cursor = options.cursor
+      while (true) {
+        yield* Queue.take(credits)
+        if (!waiting) yield* settle
+        const exit = yield* Effect.exit(fetch(cursor))
+        yield* Queue.offer(pages, Exit.map(exit, Option.some))
+        if (Exit.isFailure(exit)) return
+        const next = exit.value.listMetadata[options.direction]
+        if (next === null) return yield* Queue.offer(pages, Exit.succeed(Option.none()))
+        cursor = next
+      }
+    })
+    yield* Effect.forkScoped(producer)
+
+    const grantUpTo = (count: number) => {
+      const extra = count - granted
+      if (extra <= 0) return Effect.void
+      granted = count
+      return Queue.offerAll(credits, Array.from({ length: extra }, () => undefined))
+    }
+    const pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>> = Effect.suspend(() => {
+      waiting = true
+      return Effect.zipRight(grantUpTo(taken + 1), Queue.take(pages))
+    }).pipe(
+      Effect.flatMap((exit): Effect.Effect<Chunk.Chunk<A>, Option.Option<E>> => {
+        waiting = false
+        if (Exit.isFailure(exit)) return Effect.failCause(Cause.map(exit.cause, Option.some))
+        if (Option.isNone(exit.value)) return Effect.fail(Option.none())
+        taken++
+        return Effect.as(grantUpTo(taken + ahead), Chunk.unsafeFromArray(exit.value.value.data))
       })
-    const pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>> = grantUpTo(taken + 1).pipe(
-      Effect.zipRight(Queue.take(pages)),
-      Effect.flatMap((exit) =>
-        Exit.match(exit, {
-          onFailure: (cause) => Effect.failCause(cause).pipe(Effect.mapError(Option.some)),
-          onSuccess: Option.match({
-            onNone: () => Effect.fail(Option.none()),
-            onSome: (page) => {
-              taken++
-              return Effect.as(grantUpTo(taken + ahead), Chunk.unsafeFromArray(page.data))
-            }
-          })
-        })
-      )
     )
     return Stream.repeatEffectChunkOption(pull)
   }))
+
+// A hop through the macrotask queue: a consumer that stops right after
+// taking a page closes the stream in microtasks, before this resumes.
+const settle = Effect.withScheduler(Effect.yieldNow(), Scheduler.timer(0))

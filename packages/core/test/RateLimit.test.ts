@@ -1,0 +1,205 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+import * as DirectorySync from "../src/DirectorySync.js"
+import type * as RateLimit from "../src/RateLimit.js"
+import type * as WorkOSClient from "../src/WorkOSClient.js"
+import * as StubHttp from "./utils/StubHttp.js"
+
+const emptyPage = { object: "list", data: [], list_metadata: { before: null, after: null } }
+
+/** The real client over a stub that stamps each request with the `Clock` time it arrived. */
+const recording = (options: Partial<WorkOSClient.Options> = {}, answer: (index: number) => Response = () => StubHttp.json(emptyPage)) => {
+  const sent: Array<{ readonly at: number; readonly key: string }> = []
+  const stub = StubHttp.directorySync(
+    (request, index) =>
+      Effect.map(Clock.currentTimeMillis, (at) => {
+        sent.push({ at, key: `${request.path} ${request.query.directory ?? ""}/${request.query.group ?? ""}` })
+        return answer(index)
+      }),
+    { rateLimit: {}, ...options }
+  )
+  return { ...stub, sent }
+}
+
+/** The most requests in any window of `interval` ms (a window holds sends at `t` up to `t + interval`, exclusive). */
+const busiestWindow = (times: ReadonlyArray<number>, interval = 1000): number => {
+  const sorted = [...times].sort((a, b) => a - b)
+  let best = 0
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= interval) j++
+    best = Math.max(best, i - j + 1)
+  }
+  return best
+}
+
+const listUsers = (options: DirectorySync.ListUsersOptions) =>
+  Effect.flatMap(DirectorySync.DirectorySync, (ds) => ds.listUsers(options))
+
+const burst = (count: number, options: DirectorySync.ListUsersOptions) =>
+  Effect.forEach(Array.from({ length: count }), () => listUsers(options), { concurrency: "unbounded", discard: true })
+
+const timesOf = (sent: ReadonlyArray<{ readonly at: number; readonly key: string }>, key: string) =>
+  sent.filter((s) => s.key === key).map((s) => s.at)
+
+describe("RateLimit (through WorkOSClient)", () => {
+  it.effect("a burst of 20 for one directory: 4 per second, done in the minimum time", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording()
+      const fiber = yield* burst(20, { directory: "directory_a" }).pipe(
+        Effect.zipRight(Clock.currentTimeMillis),
+        Effect.provide(layer),
+        Effect.fork
+      )
+      yield* TestClock.adjust("1 minute")
+      const done = yield* Fiber.join(fiber)
+      const times = sent.map((s) => s.at)
+      assert.strictEqual(times.length, 20)
+      assert.strictEqual(busiestWindow(times), 4)
+      // Four at once, then four as soon as each window (1 s plus the 25 ms margin) has passed.
+      assert.deepStrictEqual(times, [0, 1025, 2050, 3075, 4100].flatMap((t) => [t, t, t, t]))
+      assert.strictEqual(done, 4100)
+    }))
+
+  it.effect("the margin is configurable: 0 gives exactly one second between batches", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording({ rateLimit: { margin: 0 } })
+      const fiber = yield* burst(12, { directory: "directory_a" }).pipe(Effect.provide(layer), Effect.fork)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(sent.map((s) => s.at), [0, 1000, 2000].flatMap((t) => [t, t, t, t]))
+    }))
+
+  it.effect("an idle client sends at once, without sleeping", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording()
+      // No TestClock.adjust: any wait would hang this test.
+      yield* burst(4, { directory: "directory_a" }).pipe(Effect.provide(layer))
+      assert.deepStrictEqual(sent.map((s) => s.at), [0, 0, 0, 0])
+    }))
+
+  it.effect("another directory is not delayed by a burst on the first", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording()
+      const fiber = yield* Effect.gen(function*() {
+        const first = yield* Effect.fork(burst(20, { directory: "directory_a" }))
+        yield* Effect.sleep("500 millis")
+        yield* burst(4, { directory: "directory_b" })
+        yield* Fiber.join(first)
+      }).pipe(Effect.provide(layer), Effect.fork)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(timesOf(sent, "/directory_users directory_b/"), [500, 500, 500, 500])
+      assert.strictEqual(busiestWindow(timesOf(sent, "/directory_users directory_a/")), 4)
+      assert.strictEqual(Math.max(...timesOf(sent, "/directory_users directory_a/")), 4100)
+    }))
+
+  it.effect("the per-key budget holds across directories", () =>
+    Effect.gen(function*() {
+      const perKey: RateLimit.Budget = { limit: 6, interval: "1 second" }
+      const { layer, sent } = recording({ rateLimit: { perKey } })
+      const directories = ["directory_a", "directory_b", "directory_c", "directory_d"]
+      const fiber = yield* Effect.forEach(directories, (directory) => burst(6, { directory }), {
+        concurrency: "unbounded",
+        discard: true
+      }).pipe(Effect.provide(layer), Effect.fork)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      const times = sent.map((s) => s.at)
+      assert.strictEqual(times.length, 24)
+      assert.strictEqual(busiestWindow(times), 6)
+      for (const directory of directories) {
+        assert.isAtMost(busiestWindow(timesOf(sent, `/directory_users ${directory}/`)), 4, directory)
+      }
+      // 24 requests at 6 per window: the last four go out in the fourth window.
+      assert.strictEqual(Math.max(...times), 3075)
+    }))
+
+  it.effect("the per-key budget counts every endpoint, not only /directory_users", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording({ rateLimit: { perKey: { limit: 3, interval: "1 second" } } }, () =>
+        StubHttp.json({ ...emptyPage }))
+      const fiber = yield* Effect.flatMap(DirectorySync.DirectorySync, (ds) =>
+        Effect.forEach(Array.from({ length: 7 }), () => ds.listDirectories(), { concurrency: "unbounded" })).pipe(
+          Effect.provide(layer),
+          Effect.fork
+        )
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(sent.map((s) => s.at), [0, 0, 0, 1025, 1025, 1025, 2050])
+    }))
+
+  it.effect("a group-only list is limited per group, apart from directories", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording()
+      const fiber = yield* Effect.all([
+        burst(8, { group: "shared_id" }),
+        burst(4, { directory: "shared_id" }),
+        burst(4, { group: "group_b" })
+      ], { concurrency: "unbounded" }).pipe(Effect.provide(layer), Effect.fork)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(timesOf(sent, "/directory_users /shared_id"), [0, 0, 0, 0, 1025, 1025, 1025, 1025])
+      assert.deepStrictEqual(timesOf(sent, "/directory_users shared_id/"), [0, 0, 0, 0])
+      assert.deepStrictEqual(timesOf(sent, "/directory_users /group_b"), [0, 0, 0, 0])
+    }))
+
+  it.effect("a list with both directory and group counts against the directory", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording()
+      const fiber = yield* Effect.all([
+        burst(2, { directory: "directory_a", group: "group_a" }),
+        burst(4, { directory: "directory_a" })
+      ], { concurrency: "unbounded" }).pipe(Effect.provide(layer), Effect.fork)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(sent.map((s) => s.at).sort((a, b) => a - b), [0, 0, 0, 0, 1025, 1025])
+    }))
+
+  for (
+    const [name, rateLimit] of [
+      ["rateLimit: false", false],
+      ["both budgets false", { perKey: false, directoryUsers: false }]
+    ] as const
+  ) {
+    it.effect(`${name}: never waits`, () =>
+      Effect.gen(function*() {
+        const { layer, sent } = recording({ rateLimit })
+        yield* burst(50, { directory: "directory_a" }).pipe(Effect.provide(layer))
+        assert.strictEqual(sent.length, 50)
+        assert.isTrue(sent.every((s) => s.at === 0))
+      }))
+  }
+
+  it.effect("directoryUsers: false keeps only the per-key budget", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording({ rateLimit: { directoryUsers: false, perKey: { limit: 10, interval: "1 second" } } })
+      const fiber = yield* burst(12, { directory: "directory_a" }).pipe(Effect.provide(layer), Effect.fork)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(sent.map((s) => s.at), [...Array.from({ length: 10 }, () => 0), 1025, 1025])
+    }))
+
+  it.effect("a 429 that still happens is retried after Retry-After, and the retry takes budget too", () =>
+    Effect.gen(function*() {
+      const { layer, sent } = recording(
+        { retry: { times: 2 } },
+        (index) => index === 0 ? StubHttp.json({ message: "Too many requests" }, 429, { "retry-after": "2" }) : StubHttp.json(emptyPage)
+      )
+      const fiber = yield* burst(5, { directory: "directory_a" }).pipe(Effect.provide(layer), Effect.fork)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      // Four go at once (the first gets a 429), the fifth waits for the window;
+      // the retry waits the 2 seconds asked, when the directory has budget.
+      assert.deepStrictEqual(sent.map((s) => s.at), [0, 0, 0, 0, 1025, 2000])
+    }))
+
+  it.effect("a budget that can never let a request through is a defect at construction", () =>
+    Effect.gen(function*() {
+      const { layer } = recording({ rateLimit: { directoryUsers: { limit: 0, interval: "1 second" } } })
+      const exit = yield* listUsers({ directory: "directory_a" }).pipe(Effect.provide(layer), Effect.exit)
+      assert.isTrue(exit._tag === "Failure" && String(exit.cause).includes("rateLimit.directoryUsers.limit"))
+    }))
+})
