@@ -16,7 +16,7 @@ import * as DirectoryUser from "./DirectoryUser.js"
 import { checkFilter, checkId, checkPage, requireOne, segment, validate } from "./internal/params.js"
 import * as Pagination from "./Pagination.js"
 import { WorkOSClient } from "./WorkOSClient.js"
-import type * as WorkOSError from "./WorkOSError.js"
+import * as WorkOSError from "./WorkOSError.js"
 
 /**
  * Options of `listDirectories`.
@@ -379,3 +379,68 @@ const withoutStreamOptions = (
  * @category layers
  */
 export const layer: Layer.Layer<DirectorySync, never, WorkOSClient> = Layer.effect(DirectorySync, make)
+
+/**
+ * Options of `streamOrganizationUsers`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamOrganizationUsersOptions extends Pagination.StreamOptions {
+  /** The organization whose directories are streamed. */
+  readonly organizationId: string
+  /**
+   * Directories streamed at once (default 4). Each directory runs at up to
+   * WorkOS's 4 pages a second, so this is how a sync goes faster; the per-key
+   * budget (100 requests a second) caps it around 25.
+   */
+  readonly concurrency?: number | undefined
+}
+
+/**
+ * Every user of every directory of an organization: the organization's
+ * directories are listed, then up to `concurrency` directories are streamed
+ * at once, each as `streamUsers({ directory })` with its own `prefetch`.
+ * Users of different directories interleave; within a directory they keep
+ * the list order. A directory listed twice is streamed once, so each user
+ * comes once. Memory stays bounded by `concurrency` directories of
+ * `prefetch + 1` pages, whatever the organization's size.
+ *
+ * @example
+ * ```ts
+ * import { DirectorySync } from "@effect-workos/core"
+ * import { Stream } from "effect"
+ *
+ * const count = DirectorySync.streamOrganizationUsers({ organizationId: "org_01EHZNVPK3SFK441A1RGBFSHRT", concurrency: 8 })
+ *   .pipe(Stream.runCount)
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const streamOrganizationUsers = (
+  options: StreamOrganizationUsersOptions
+): Stream.Stream<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError, DirectorySync> => {
+  const { concurrency = 4, organizationId, prefetch } = options
+  return Stream.unwrap(Effect.gen(function*() {
+    yield* validate(
+      checkId("organizationId", organizationId),
+      Number.isSafeInteger(concurrency) && concurrency >= 1 ? undefined : new WorkOSError.InvalidParameterError({
+        parameter: "concurrency",
+        message: `concurrency must be a positive integer, got ${String(concurrency)}`
+      })
+    )
+    const directorySync = yield* DirectorySync
+    const seen = new Set<string>()
+    return directorySync.streamDirectories({ organizationId }).pipe(
+      Stream.filter((directory) => {
+        if (seen.has(directory.id)) return false
+        seen.add(directory.id)
+        return true
+      }),
+      Stream.flatMap((directory) => directorySync.streamUsers({ directory: directory.id, prefetch }), { concurrency })
+    )
+  })).pipe(Stream.withSpan("DirectorySync.streamOrganizationUsers", {
+    attributes: { "workos.organization.id": organizationId }
+  }))
+}
