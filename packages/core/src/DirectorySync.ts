@@ -115,7 +115,9 @@ export interface Service {
   ) => Stream.Stream<Directory, WorkOSError.WorkOSError>
   /** Every user of a directory or group, page after page (100 a page unless `limit` says otherwise). */
   readonly streamUsers: {
-    (options: ListUsersOptions & Pagination.StreamOptions): Stream.Stream<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError>
+    (
+      options: ListUsersOptions & Pagination.StreamOptions
+    ): Stream.Stream<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError>
     <A, I>(
       options: ListUsersOptions & Pagination.StreamOptions & CustomAttributesOption<A, I>
     ): Stream.Stream<DirectoryUser.WithCustomAttributes<A>, WorkOSError.WorkOSError>
@@ -226,13 +228,15 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
         options.idpId !== undefined ? requireOne([["directory", options.directory]], "with idpId") : undefined,
         options.email !== undefined ? requireOne([["directory", options.directory]], "with email") : undefined
       ),
-      Effect.succeed(HttpClientRequest.get("/directory_users").pipe(HttpClientRequest.setUrlParams({
-        directory: options.directory,
-        group: options.group,
-        idp_id: options.idpId,
-        email: options.email,
-        ...pageQuery(options)
-      })))
+      Effect.succeed(
+        HttpClientRequest.get("/directory_users").pipe(HttpClientRequest.setUrlParams({
+          directory: options.directory,
+          group: options.group,
+          idp_id: options.idpId,
+          email: options.email,
+          ...pageQuery(options)
+        }))
+      )
     )
 
   const listUsersWith = Effect.fn("DirectorySync.listUsers")(
@@ -243,7 +247,9 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     }
   )
 
-  function listUsers(options: ListUsersOptions): Effect.Effect<Pagination.Page<DirectoryUser.DirectoryUser>, WorkOSError.WorkOSError>
+  function listUsers(
+    options: ListUsersOptions
+  ): Effect.Effect<Pagination.Page<DirectoryUser.DirectoryUser>, WorkOSError.WorkOSError>
   function listUsers<A, I>(
     options: ListUsersOptions & CustomAttributesOption<A, I>
   ): Effect.Effect<Pagination.Page<DirectoryUser.WithCustomAttributes<A>>, WorkOSError.WorkOSError>

@@ -6,8 +6,8 @@
  */
 import * as Schema from "effect/Schema"
 import { Attributes, attributes, nullableString, required, timestamp } from "./internal/fields.js"
-import { Timestamp } from "./internal/timestamp.js"
 import { openEnum } from "./internal/openEnum.js"
+import { Timestamp } from "./internal/timestamp.js"
 
 /**
  * A user's state. WorkOS folded `suspended` into `inactive` in 2023 but the

@@ -132,7 +132,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const secret = Redacted.value(options.apiKey)
     const redact = (text: string): string => secret.length === 0 ? text : text.replaceAll(secret, "<redacted>")
     const schedule = Retry.toSchedule(options.retry)
-    const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit)
+    const limiter = yield* RateLimit.make(options.rateLimit)
     const http = (yield* HttpClient.HttpClient).pipe(
       HttpClient.mapRequest(flow(
         HttpClientRequest.prependUrl(baseUrl),
@@ -146,10 +146,18 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     const exchange = (request: HttpClientRequest.HttpClientRequest, path: string) =>
       http.execute(request).pipe(
         Effect.flatMap((response) =>
-          Effect.map(response.text, (body): RawResponse => ({ status: response.status, headers: response.headers, body }))
+          Effect.map(
+            response.text,
+            (body): RawResponse => ({ status: response.status, headers: response.headers, body })
+          )
         ),
         Effect.mapError((error) =>
-          new WorkOSError.TransportError({ reason: "Transport", message: redact(describe(error)), method: request.method, path })
+          new WorkOSError.TransportError({
+            reason: "Transport",
+            message: redact(describe(error)),
+            method: request.method,
+            path
+          })
         ),
         Effect.timeoutFail({
           duration: timeout,
@@ -170,8 +178,18 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         Effect.flatMap((response) =>
           response.status >= 200 && response.status < 300
             ? Effect.succeed(response)
-            : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              Effect.fail(WorkOSError.fromResponse({ ...response, body: redact(response.body), method: request.method, path, now }))
+            : Effect.flatMap(
+              Clock.currentTimeMillis,
+              (now) =>
+                Effect.fail(
+                  WorkOSError.fromResponse({
+                    ...response,
+                    body: redact(response.body),
+                    method: request.method,
+                    path,
+                    now
+                  })
+                )
             )
         )
       )

@@ -419,7 +419,10 @@ export const fromResponse = (response: ErrorResponse): HttpStatusError => {
     case 422:
       return new UnprocessableEntityError({ ...fields, ...(body.errors !== undefined ? { errors: body.errors } : {}) })
     case 429:
-      return new RateLimitedError({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], response.now) })
+      return new RateLimitedError({
+        ...fields,
+        retryAfter: parseRetryAfter(response.headers["retry-after"], response.now)
+      })
   }
   if (status >= 500 && status <= 599) {
     return new ServerError({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], response.now) })

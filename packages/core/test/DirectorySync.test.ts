@@ -12,7 +12,9 @@ import { list } from "./fixtures/List.js"
 import { failure, tagged } from "./utils/Assertions.js"
 import * as Stub from "./utils/StubHttp.js"
 
-const packageJson = Schema.decodeUnknownSync(Schema.parseJson(Schema.Struct({ name: Schema.String, version: Schema.String })))(
+const packageJson = Schema.decodeUnknownSync(
+  Schema.parseJson(Schema.Struct({ name: Schema.String, version: Schema.String }))
+)(
   readFileSync(new URL("../package.json", import.meta.url), "utf8")
 )
 
@@ -46,10 +48,22 @@ const cases: ReadonlyArray<Case> = [
   {
     name: "listDirectories with organizationId, search, limit, after, order asc",
     call: (ds) =>
-      ds.listDirectories({ organizationId: "org_01EHZNVPK3SFK441A1RGBFSHRT", search: "Foo Corp", limit: 25, after: "directory_01A", order: "asc" }),
+      ds.listDirectories({
+        organizationId: "org_01EHZNVPK3SFK441A1RGBFSHRT",
+        search: "Foo Corp",
+        limit: 25,
+        after: "directory_01A",
+        order: "asc"
+      }),
     method: "GET",
     path: "/directories",
-    query: { organization_id: "org_01EHZNVPK3SFK441A1RGBFSHRT", search: "Foo Corp", limit: "25", after: "directory_01A", order: "asc" }
+    query: {
+      organization_id: "org_01EHZNVPK3SFK441A1RGBFSHRT",
+      search: "Foo Corp",
+      limit: "25",
+      after: "directory_01A",
+      order: "asc"
+    }
   },
   {
     name: "listDirectories with the deprecated domain, before, order desc",
@@ -75,10 +89,24 @@ const cases: ReadonlyArray<Case> = [
   {
     name: "listUsers by directory with idpId, email, limit, after, order normal",
     call: (ds) =>
-      ds.listUsers({ directory: "directory_01", idpId: "2836", email: "veda@foo-corp.com", limit: 100, after: "directory_user_01A", order: "normal" }),
+      ds.listUsers({
+        directory: "directory_01",
+        idpId: "2836",
+        email: "veda@foo-corp.com",
+        limit: 100,
+        after: "directory_user_01A",
+        order: "normal"
+      }),
     method: "GET",
     path: "/directory_users",
-    query: { directory: "directory_01", idp_id: "2836", email: "veda@foo-corp.com", limit: "100", after: "directory_user_01A", order: "normal" }
+    query: {
+      directory: "directory_01",
+      idp_id: "2836",
+      email: "veda@foo-corp.com",
+      limit: "100",
+      after: "directory_user_01A",
+      order: "normal"
+    }
   },
   {
     name: "listUsers by group with before",
@@ -184,18 +212,34 @@ const invalidCases: ReadonlyArray<InvalidCase> = [
     call: (ds) => ds.listUsers(untyped({ directory: "directory_01" }, "order", "sideways")),
     parameter: "order"
   },
-  { name: "idpId without directory", call: (ds) => ds.listUsers({ group: "directory_group_01", idpId: "2836" }), parameter: "directory" },
+  {
+    name: "idpId without directory",
+    call: (ds) => ds.listUsers({ group: "directory_group_01", idpId: "2836" }),
+    parameter: "directory"
+  },
   {
     name: "email without directory",
     call: (ds) => ds.listUsers({ group: "directory_group_01", email: "veda@foo-corp.com" }),
     parameter: "directory"
   },
   { name: "listUsers without directory or group", call: (ds) => ds.listUsers({ limit: 10 }), parameter: "directory" },
-  { name: "listGroups without directory or user", call: (ds) => ds.listGroups({ order: "asc" }), parameter: "directory" },
+  {
+    name: "listGroups without directory or user",
+    call: (ds) => ds.listGroups({ order: "asc" }),
+    parameter: "directory"
+  },
   { name: "an empty filter", call: (ds) => ds.listDirectories({ organizationId: "" }), parameter: "organizationId" },
-  { name: "an empty cursor", call: (ds) => ds.listGroups({ directory: "directory_01", after: "" }), parameter: "after" },
+  {
+    name: "an empty cursor",
+    call: (ds) => ds.listGroups({ directory: "directory_01", after: "" }),
+    parameter: "after"
+  },
   { name: "getDirectory with an empty id", call: (ds) => ds.getDirectory(""), parameter: "id" },
-  { name: "getDirectory with a non-string id", call: (ds) => ds.getDirectory(untyped({ id: "" }, "id", 42).id), parameter: "id" },
+  {
+    name: "getDirectory with a non-string id",
+    call: (ds) => ds.getDirectory(untyped({ id: "" }, "id", 42).id),
+    parameter: "id"
+  },
   { name: "deleteDirectory with id '.'", call: (ds) => ds.deleteDirectory("."), parameter: "id" },
   { name: "getUser with id '..'", call: (ds) => ds.getUser(".."), parameter: "id" },
   { name: "getGroup with an empty id", call: (ds) => ds.getGroup(""), parameter: "id" },
@@ -204,7 +248,11 @@ const invalidCases: ReadonlyArray<InvalidCase> = [
     call: (ds) => Stream.runDrain(ds.streamUsers({})),
     parameter: "directory"
   },
-  { name: "streamGroups with limit 0", call: (ds) => Stream.runDrain(ds.streamGroups({ user: "u", limit: 0 })), parameter: "limit" },
+  {
+    name: "streamGroups with limit 0",
+    call: (ds) => Stream.runDrain(ds.streamGroups({ user: "u", limit: 0 })),
+    parameter: "limit"
+  },
   {
     name: "streamDirectories with limit 101",
     call: (ds) => Stream.runDrain(ds.streamDirectories({ limit: 101 })),
@@ -226,8 +274,22 @@ describe("DirectorySync parameter checks", () => {
 })
 
 describe("DirectorySync path ids", () => {
-  const hostile = ["../directories", "../../organizations/org_01", "a/b", "dir?limit=1&after=x", "dir#fragment", "%2e%2e", "a b"]
-  const getters: ReadonlyArray<readonly [string, string, (ds: DirectorySync.Service, id: string) => Effect.Effect<unknown, WorkOSError.WorkOSError>]> = [
+  const hostile = [
+    "../directories",
+    "../../organizations/org_01",
+    "a/b",
+    "dir?limit=1&after=x",
+    "dir#fragment",
+    "%2e%2e",
+    "a b"
+  ]
+  const getters: ReadonlyArray<
+    readonly [
+      string,
+      string,
+      (ds: DirectorySync.Service, id: string) => Effect.Effect<unknown, WorkOSError.WorkOSError>
+    ]
+  > = [
     ["getDirectory", "/directories/", (ds, id) => ds.getDirectory(id)],
     ["deleteDirectory", "/directories/", (ds, id) => ds.deleteDirectory(id)],
     ["getUser", "/directory_users/", (ds, id) => ds.getUser(id)],

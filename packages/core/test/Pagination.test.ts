@@ -19,7 +19,9 @@ const collectIds = <E>(stream: Stream.Stream<{ readonly id: string }, E>) =>
 
 // The cursor each request asked for.
 const cursors = (requests: ReadonlyArray<Stub.Recorded>) =>
-  requests.map(({ query }) => query.after !== undefined ? `after:${query.after}` : query.before !== undefined ? `before:${query.before}` : "start")
+  requests.map(({ query }) =>
+    query.after !== undefined ? `after:${query.after}` : query.before !== undefined ? `before:${query.before}` : "start"
+  )
 
 interface Walk {
   readonly name: string
@@ -37,13 +39,15 @@ const walks: ReadonlyArray<Walk> = [
   {
     name: "streamUsers",
     render: (id) => DirectoryUser.make(id),
-    stream: (ds, options) => ds.streamUsers({ directory: "directory_01", group: "directory_group_01", order: "asc", ...options }),
+    stream: (ds, options) =>
+      ds.streamUsers({ directory: "directory_01", group: "directory_group_01", order: "asc", ...options }),
     filters: { directory: "directory_01", group: "directory_group_01", order: "asc" }
   },
   {
     name: "streamDirectories",
     render: Directory.make,
-    stream: (ds, options) => ds.streamDirectories({ organizationId: "org_01", search: "Foo", order: "normal", ...options }),
+    stream: (ds, options) =>
+      ds.streamDirectories({ organizationId: "org_01", search: "Foo", order: "normal", ...options }),
     filters: { organization_id: "org_01", search: "Foo", order: "normal" }
   },
   {
@@ -130,7 +134,9 @@ describe("Pagination through DirectorySync streams", () => {
     const serve = paginate(all, (id) => DirectoryUser.make(id))
     let failures = 0
     const handler: Stub.Handler = (request) =>
-      request.query.after === "directory_user_99" && failures++ < 2 ? Stub.json({ message: "unavailable" }, 503) : serve(request)
+      request.query.after === "directory_user_99" && failures++ < 2
+        ? Stub.json({ message: "unavailable" }, 503)
+        : serve(request)
     return Stub.run(handler, (ds, requests) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(collectIds(ds.streamUsers({ directory: "directory_01" })))
@@ -154,7 +160,9 @@ describe("Pagination through DirectorySync streams", () => {
       request.query.after === undefined ? serve(request) : Stub.json({ message: "Directory not found" }, 404)
     return Stub.run(handler, (ds, requests) =>
       Effect.gen(function*() {
-        const results = Chunk.toArray(yield* Stream.runCollect(Stream.either(ds.streamGroups({ directory: "directory_01" }))))
+        const results = Chunk.toArray(
+          yield* Stream.runCollect(Stream.either(ds.streamGroups({ directory: "directory_01" })))
+        )
         assert.strictEqual(results.filter(Either.isRight).length, 100)
         const last = results[results.length - 1]!
         assert.isTrue(Either.isLeft(last))

@@ -91,7 +91,10 @@ describe("the API key is never rendered", () => {
 
   const echoes: ReadonlyArray<readonly [string, Stub.Handler]> = [
     ["a JSON message", () => Stub.json({ message: `Invalid API key: ${Stub.apiKey}`, code: "invalid_api_key" }, 401)],
-    ["an OAuth error_description", () => Stub.json({ error: "invalid_client", error_description: `Bad secret ${Stub.apiKey}` }, 400)],
+    [
+      "an OAuth error_description",
+      () => Stub.json({ error: "invalid_client", error_description: `Bad secret ${Stub.apiKey}` }, 400)
+    ],
     ["a plain-text body", () => Stub.text(`Authorization: Bearer ${Stub.apiKey} rejected`, 503)],
     ["a 2xx body that fails to decode", () => Stub.json({ ...DirectoryUser.veda, state: { token: Stub.apiKey } })]
   ]
@@ -119,7 +122,9 @@ describe("the API key is never rendered", () => {
 
   it.effect("in a ConfigError from layerConfig", () =>
     Effect.gen(function*() {
-      const provider = ConfigProvider.fromMap(new Map([["WORKOS_API_KEY", Stub.apiKey], ["WORKOS_BASE_URL", "not a url"]]))
+      const provider = ConfigProvider.fromMap(
+        new Map([["WORKOS_API_KEY", Stub.apiKey], ["WORKOS_BASE_URL", "not a url"]])
+      )
       const error = yield* Effect.flip(
         Layer.build(WorkOSClient.layerConfig().pipe(Layer.provide(Stub.make(() => "transport-error").layer))).pipe(
           Effect.scoped,

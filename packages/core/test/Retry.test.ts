@@ -27,7 +27,8 @@ const attempts = (
       yield* body(fiber, requests)
     }), { retry })
 
-const gaps = (requests: ReadonlyArray<Stub.Recorded>) => requests.slice(1).map((request, i) => request.at - requests[i]!.at)
+const gaps = (requests: ReadonlyArray<Stub.Recorded>) =>
+  requests.slice(1).map((request, i) => request.at - requests[i]!.at)
 
 const ok = () => Stub.json(DirectoryGroup.developers)
 
@@ -42,13 +43,17 @@ describe("Retry: what is retried", () => {
   ]
   for (const [status, tag] of transient) {
     it.effect(`${status} is retried 3 times (4 attempts), then fails with ${tag}`, () =>
-      attempts(() => Stub.json({ message: "try again" }, status), undefined, (fiber, requests) =>
-        Effect.gen(function*() {
-          yield* TestClock.adjust("1 minute")
-          const error = tagged(yield* failure(Fiber.join(fiber)), tag)
-          assert.strictEqual(error.status, status)
-          assert.strictEqual(requests.length, 4)
-        })))
+      attempts(
+        () => Stub.json({ message: "try again" }, status),
+        undefined,
+        (fiber, requests) =>
+          Effect.gen(function*() {
+            yield* TestClock.adjust("1 minute")
+            const error = tagged(yield* failure(Fiber.join(fiber)), tag)
+            assert.strictEqual(error.status, status)
+            assert.strictEqual(requests.length, 4)
+          })
+      ))
   }
 
   it.effect("a transport failure is retried 3 times, then fails with TransportError", () =>
@@ -69,7 +74,12 @@ describe("Retry: what is retried", () => {
         for (const gap of gaps(requests)) assert.isAtLeast(gap, 60_000)
       })))
 
-  for (const [status, tag] of [[400, "BadRequestError"], [401, "UnauthorizedError"], [404, "NotFoundError"], [422, "UnprocessableEntityError"]] as const) {
+  for (
+    const [status, tag] of [[400, "BadRequestError"], [401, "UnauthorizedError"], [404, "NotFoundError"], [
+      422,
+      "UnprocessableEntityError"
+    ]] as const
+  ) {
     it.effect(`${status} is not retried`, () =>
       attempts(() => Stub.json({ message: "no" }, status), undefined, (fiber, requests) =>
         Effect.gen(function*() {
@@ -88,12 +98,16 @@ describe("Retry: what is retried", () => {
       })))
 
   it.effect("a transient failure followed by success yields the value", () =>
-    attempts(Stub.sequence(() => Stub.json({}, 503), () => "transport-error", ok), undefined, (fiber, requests) =>
-      Effect.gen(function*() {
-        yield* TestClock.adjust("1 minute")
-        assert.strictEqual((yield* Fiber.join(fiber)).id, DirectoryGroup.developers.id)
-        assert.strictEqual(requests.length, 3)
-      })))
+    attempts(
+      Stub.sequence(() => Stub.json({}, 503), () => "transport-error", ok),
+      undefined,
+      (fiber, requests) =>
+        Effect.gen(function*() {
+          yield* TestClock.adjust("1 minute")
+          assert.strictEqual((yield* Fiber.join(fiber)).id, DirectoryGroup.developers.id)
+          assert.strictEqual(requests.length, 3)
+        })
+    ))
 })
 
 describe("Retry: delays", () => {
@@ -108,35 +122,43 @@ describe("Retry: delays", () => {
       })))
 
   it.effect("backs off exponentially with jitter: 500 ms, 1 s, 2 s, each within ±20%", () =>
-    Effect.forEach([1, 2, 3, 4, 5], (seed) =>
-      attempts(() => Stub.json({}, 503), undefined, (fiber, requests) =>
+    Effect.forEach(
+      [1, 2, 3, 4, 5],
+      (seed) =>
+        attempts(() => Stub.json({}, 503), undefined, (fiber, requests) =>
+          Effect.gen(function*() {
+            yield* TestClock.adjust("1 minute")
+            yield* failure(Fiber.join(fiber))
+            const [first, second, third] = gaps(requests)
+            assert.isTrue(first! >= 400 && first! <= 600, `first retry after ${first} ms`)
+            assert.isTrue(second! >= 800 && second! <= 1200, `second retry after ${second} ms`)
+            assert.isTrue(third! >= 1600 && third! <= 2400, `third retry after ${third} ms`)
+            // Jitter: the delays are not the bare exponential ones.
+            assert.notDeepEqual([first, second, third], [500, 1000, 2000])
+          })).pipe(Effect.withRandom(Random.make(seed)))
+    ))
+
+  it.effect("base, maxDelay and times shape the default backoff", () =>
+    attempts(
+      () => Stub.json({}, 500),
+      { times: 4, base: "100 millis", maxDelay: "300 millis" },
+      (fiber, requests) =>
         Effect.gen(function*() {
           yield* TestClock.adjust("1 minute")
           yield* failure(Fiber.join(fiber))
-          const [first, second, third] = gaps(requests)
-          assert.isTrue(first! >= 400 && first! <= 600, `first retry after ${first} ms`)
-          assert.isTrue(second! >= 800 && second! <= 1200, `second retry after ${second} ms`)
-          assert.isTrue(third! >= 1600 && third! <= 2400, `third retry after ${third} ms`)
-          // Jitter: the delays are not the bare exponential ones.
-          assert.notDeepEqual([first, second, third], [500, 1000, 2000])
-        })).pipe(Effect.withRandom(Random.make(seed)))))
-
-  it.effect("base, maxDelay and times shape the default backoff", () =>
-    attempts(() => Stub.json({}, 500), { times: 4, base: "100 millis", maxDelay: "300 millis" }, (fiber, requests) =>
-      Effect.gen(function*() {
-        yield* TestClock.adjust("1 minute")
-        yield* failure(Fiber.join(fiber))
-        const [a, b, c, d] = gaps(requests)
-        assert.strictEqual(requests.length, 5)
-        assert.isTrue(a! >= 80 && a! <= 120, `${a}`)
-        assert.isTrue(b! >= 160 && b! <= 240, `${b}`)
-        assert.isTrue(c! >= 240 && c! <= 360, `${c}`)
-        assert.isTrue(d! >= 240 && d! <= 360, `${d}`)
-      })))
+          const [a, b, c, d] = gaps(requests)
+          assert.strictEqual(requests.length, 5)
+          assert.isTrue(a! >= 80 && a! <= 120, `${a}`)
+          assert.isTrue(b! >= 160 && b! <= 240, `${b}`)
+          assert.isTrue(c! >= 240 && c! <= 360, `${c}`)
+          assert.isTrue(d! >= 240 && d! <= 360, `${d}`)
+        })
+    ))
 })
 
 describe("Retry: Retry-After", () => {
-  const retryAfterThenOk = (status: number, value: string) => Stub.sequence(() => Stub.json("Ratelimited", status, { "retry-after": value }), ok)
+  const retryAfterThenOk = (status: number, value: string) =>
+    Stub.sequence(() => Stub.json("Ratelimited", status, { "retry-after": value }), ok)
 
   it.effect("Retry-After: 3 waits exactly 3 seconds", () =>
     attempts(retryAfterThenOk(429, "3"), undefined, (fiber, requests) =>
@@ -182,12 +204,16 @@ describe("Retry: Retry-After", () => {
       })))
 
   it.effect("Retry-After still counts against the retry budget", () =>
-    attempts(() => Stub.json("Ratelimited", 429, { "retry-after": "1" }), undefined, (fiber, requests) =>
-      Effect.gen(function*() {
-        yield* TestClock.adjust("1 minute")
-        tagged(yield* failure(Fiber.join(fiber)), "RateLimitedError")
-        assert.deepStrictEqual(gaps(requests), [1000, 1000, 1000])
-      })))
+    attempts(
+      () => Stub.json("Ratelimited", 429, { "retry-after": "1" }),
+      undefined,
+      (fiber, requests) =>
+        Effect.gen(function*() {
+          yield* TestClock.adjust("1 minute")
+          tagged(yield* failure(Fiber.join(fiber)), "RateLimitedError")
+          assert.deepStrictEqual(gaps(requests), [1000, 1000, 1000])
+        })
+    ))
 })
 
 describe("Retry: policies", () => {
@@ -208,12 +234,16 @@ describe("Retry: policies", () => {
   }
 
   it.effect("a custom Schedule decides the delays and the count", () =>
-    attempts(() => "transport-error", Schedule.spaced("10 seconds").pipe(Schedule.intersect(Schedule.recurs(2))), (fiber, requests) =>
-      Effect.gen(function*() {
-        yield* TestClock.adjust("10 minutes")
-        tagged(yield* failure(Fiber.join(fiber)), "TransportError")
-        assert.deepStrictEqual(gaps(requests), [10_000, 10_000])
-      })))
+    attempts(
+      () => "transport-error",
+      Schedule.spaced("10 seconds").pipe(Schedule.intersect(Schedule.recurs(2))),
+      (fiber, requests) =>
+        Effect.gen(function*() {
+          yield* TestClock.adjust("10 minutes")
+          tagged(yield* failure(Fiber.join(fiber)), "TransportError")
+          assert.deepStrictEqual(gaps(requests), [10_000, 10_000])
+        })
+    ))
 
   it.effect("a custom Schedule still retries only transient failures", () =>
     attempts(() => Stub.json({ message: "gone" }, 404), Schedule.forever, (fiber, requests) =>
@@ -224,10 +254,14 @@ describe("Retry: policies", () => {
       })))
 
   it.effect("a custom Schedule honours Retry-After", () =>
-    attempts(Stub.sequence(() => Stub.json("Ratelimited", 429, { "retry-after": "2" }), ok), Schedule.spaced("10 seconds"), (fiber, requests) =>
-      Effect.gen(function*() {
-        yield* TestClock.adjust("1 minute")
-        yield* Fiber.join(fiber)
-        assert.deepStrictEqual(gaps(requests), [2000])
-      })))
+    attempts(
+      Stub.sequence(() => Stub.json("Ratelimited", 429, { "retry-after": "2" }), ok),
+      Schedule.spaced("10 seconds"),
+      (fiber, requests) =>
+        Effect.gen(function*() {
+          yield* TestClock.adjust("1 minute")
+          yield* Fiber.join(fiber)
+          assert.deepStrictEqual(gaps(requests), [2000])
+        })
+    ))
 })

@@ -33,7 +33,8 @@ const named = (spans: ReadonlyArray<Tracer.Span>, name: string) => spans.filter(
 const attributes = (span: Tracer.Span) => Object.fromEntries(span.attributes)
 
 const descendsFrom = (span: Tracer.AnySpan, ancestor: Tracer.Span): boolean =>
-  span._tag === "Span" && Option.exists(span.parent, (parent) => parent.spanId === ancestor.spanId || descendsFrom(parent, ancestor))
+  span._tag === "Span" &&
+  Option.exists(span.parent, (parent) => parent.spanId === ancestor.spanId || descendsFrom(parent, ancestor))
 
 const routes: Stub.Handler = (request) => {
   if (request.method === "DELETE") return Stub.json({}, 202)
@@ -70,8 +71,17 @@ const cases: ReadonlyArray<SpanCase> = [
   {
     span: "DirectorySync.listUsers",
     call: (ds) =>
-      ds.listUsers({ directory: "directory_01", group: "directory_group_01", email: "veda@foo-corp.com", before: "directory_user_01B" }),
-    attributes: { "workos.directory.id": "directory_01", "workos.group.id": "directory_group_01", "workos.page.before": "directory_user_01B" }
+      ds.listUsers({
+        directory: "directory_01",
+        group: "directory_group_01",
+        email: "veda@foo-corp.com",
+        before: "directory_user_01B"
+      }),
+    attributes: {
+      "workos.directory.id": "directory_01",
+      "workos.group.id": "directory_group_01",
+      "workos.page.before": "directory_user_01B"
+    }
   },
   {
     span: "DirectorySync.getUser",
@@ -81,7 +91,11 @@ const cases: ReadonlyArray<SpanCase> = [
   {
     span: "DirectorySync.listGroups",
     call: (ds) => ds.listGroups({ directory: "directory_01", user: "directory_user_01", order: "asc" }),
-    attributes: { "workos.directory.id": "directory_01", "workos.directory_user.id": "directory_user_01", "workos.page.order": "asc" }
+    attributes: {
+      "workos.directory.id": "directory_01",
+      "workos.directory_user.id": "directory_user_01",
+      "workos.page.order": "asc"
+    }
   },
   {
     span: "DirectorySync.getGroup",

@@ -1,3 +1,5 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -7,8 +9,6 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as DirectorySync from "../src/DirectorySync.js"
 import * as WorkOSClient from "../src/WorkOSClient.js"
 import * as Directory from "./fixtures/Directory.js"
@@ -22,7 +22,11 @@ describe("WorkOSClient.layer", () => {
   const origins: ReadonlyArray<readonly [string, string | undefined, string]> = [
     ["defaults to https://api.workos.com", undefined, "https://api.workos.com/directories"],
     ["takes a base URL with a trailing slash", "http://127.0.0.1:8787/", "http://127.0.0.1:8787/directories"],
-    ["keeps a base URL's path prefix", "https://proxy.example.com/workos/", "https://proxy.example.com/workos/directories"]
+    [
+      "keeps a base URL's path prefix",
+      "https://proxy.example.com/workos/",
+      "https://proxy.example.com/workos/directories"
+    ]
   ]
   for (const [name, baseUrl, url] of origins) {
     it.effect(name, () =>
@@ -66,9 +70,15 @@ describe("WorkOSClient.layerConfig", () => {
     )
     return {
       requests: stub.requests,
-      build: Layer.build(layer).pipe(Effect.scoped, Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))),
+      build: Layer.build(layer).pipe(
+        Effect.scoped,
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+      ),
       provide: <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-        effect.pipe(Effect.provide(layer), Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
+        effect.pipe(
+          Effect.provide(layer),
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+        )
     }
   }
 
@@ -165,7 +175,9 @@ describe("WorkOSClient.layerConfig", () => {
 
   it("the key Config is redacted", () => {
     const key = Effect.runSync(
-      WorkOSClient.apiKeyConfig.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["WORKOS_API_KEY", Stub.apiKey]]))))
+      WorkOSClient.apiKeyConfig.pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["WORKOS_API_KEY", Stub.apiKey]])))
+      )
     )
     assert.isTrue(Redacted.isRedacted(key))
     assert.strictEqual(Redacted.value(key), Stub.apiKey)

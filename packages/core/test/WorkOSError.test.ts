@@ -81,7 +81,8 @@ const bodies: ReadonlyArray<BodyCase> = [
   },
   {
     name: "an HTML error page",
-    response: (status) => new Response(html502, { status, headers: { "content-type": "text/html", "x-request-id": "req_html" } }),
+    response: (status) =>
+      new Response(html502, { status, headers: { "content-type": "text/html", "x-request-id": "req_html" } }),
     message: undefined,
     code: undefined,
     requestId: "req_html"
@@ -149,7 +150,10 @@ describe("WorkOSError from responses", () => {
   it.effect("422 without errors leaves them absent", () =>
     Stub.run(() => Stub.json({ message: "Organization not found: 'org_01'." }, 422), (ds) =>
       Effect.gen(function*() {
-        const error = tagged(yield* failure(ds.listDirectories({ organizationId: "org_01" })), "UnprocessableEntityError")
+        const error = tagged(
+          yield* failure(ds.listDirectories({ organizationId: "org_01" })),
+          "UnprocessableEntityError"
+        )
         assert.isUndefined(error.errors)
         assert.strictEqual(error.message, "Organization not found: 'org_01'.")
       })))
@@ -163,12 +167,15 @@ describe("WorkOSError from responses", () => {
       })))
 
   it.effect("429 without Retry-After has none", () =>
-    Stub.run(() => Stub.json({ message: "Too many requests.", code: "rate_limit_exceeded" }, 429), (ds) =>
-      Effect.gen(function*() {
-        const error = tagged(yield* failure(ds.listDirectories()), "RateLimitedError")
-        assert.isTrue(Option.isNone(error.retryAfter))
-        assert.strictEqual(error.code, "rate_limit_exceeded")
-      })))
+    Stub.run(
+      () => Stub.json({ message: "Too many requests.", code: "rate_limit_exceeded" }, 429),
+      (ds) =>
+        Effect.gen(function*() {
+          const error = tagged(yield* failure(ds.listDirectories()), "RateLimitedError")
+          assert.isTrue(Option.isNone(error.retryAfter))
+          assert.strictEqual(error.code, "rate_limit_exceeded")
+        })
+    ))
 
   it.effect("503 carries Retry-After", () =>
     Stub.run(() => Stub.text("down for maintenance", 503, { "retry-after": "120" }), (ds) =>
@@ -221,13 +228,16 @@ describe("WorkOSError without a response", () => {
       }), { timeout: "5 seconds" }))
 
   it.effect("an answer inside the timeout is no error", () =>
-    Stub.run(() => Effect.as(Effect.sleep("59 seconds"), Stub.json({ object: "list", data: [], list_metadata: {} })), (ds) =>
-      Effect.gen(function*() {
-        const fiber = yield* Effect.fork(ds.listDirectories())
-        yield* TestClock.adjust("59 seconds")
-        const page = yield* Fiber.join(fiber)
-        assert.deepStrictEqual(page.data, [])
-      })))
+    Stub.run(
+      () => Effect.as(Effect.sleep("59 seconds"), Stub.json({ object: "list", data: [], list_metadata: {} })),
+      (ds) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(ds.listDirectories())
+          yield* TestClock.adjust("59 seconds")
+          const page = yield* Fiber.join(fiber)
+          assert.deepStrictEqual(page.data, [])
+        })
+    ))
 })
 
 describe("WorkOSError helpers", () => {
@@ -239,7 +249,10 @@ describe("WorkOSError helpers", () => {
       WorkOSError.parseRetryAfter("Thu, 15 Jan 2026 12:00:07 GMT", now),
       Option.some(Duration.seconds(7))
     )
-    assert.deepStrictEqual(WorkOSError.parseRetryAfter("Thu, 15 Jan 2026 11:00:00 GMT", now), Option.some(Duration.zero))
+    assert.deepStrictEqual(
+      WorkOSError.parseRetryAfter("Thu, 15 Jan 2026 11:00:00 GMT", now),
+      Option.some(Duration.zero)
+    )
     assert.isTrue(Option.isNone(WorkOSError.parseRetryAfter("soon", now)))
     assert.isTrue(Option.isNone(WorkOSError.parseRetryAfter("-3", now)))
     assert.isTrue(Option.isNone(WorkOSError.parseRetryAfter(undefined, now)))

@@ -15,26 +15,29 @@ const epoch = (dateTime: DateTime.DateTime) => DateTime.toEpochMillis(dateTime)
 
 describe("Directory", () => {
   it.effect("decodes REST directories: linked -> active, unlinked -> inactive, metadata, optional domain", () =>
-    Stub.run(() => Stub.json(list([Directory.linked, Directory.unlinked], { after: Directory.unlinked.id })), (ds) =>
-      Effect.gen(function*() {
-        const page = yield* ds.listDirectories()
-        const [linked, unlinked] = page.data
-        assert.strictEqual(linked!.id, "directory_01ECAZ4NV9QMV47GW873HDCX74")
-        assert.strictEqual(linked!.organizationId, "org_01EHZNVPK3SFK441A1RGBFSHRT")
-        assert.strictEqual(linked!.externalKey, "sPa12dwRQ")
-        assert.strictEqual(linked!.type, "gsuite directory")
-        assert.strictEqual(linked!.state, "active")
-        assert.strictEqual(linked!.name, "Foo Corp")
-        assert.strictEqual(linked!.domain, "foo-corp.com")
-        assert.deepStrictEqual(linked!.metadata?.users, { active: 42, inactive: 3 })
-        assert.strictEqual(linked!.metadata?.groups, 5)
-        assert.strictEqual(epoch(linked!.createdAt), Date.UTC(2026, 0, 15, 12))
-        assert.strictEqual(unlinked!.state, "inactive")
-        assert.strictEqual(unlinked!.type, "okta scim v2.0")
-        assert.isUndefined(unlinked!.domain)
-        assert.isUndefined(unlinked!.metadata)
-        assert.deepStrictEqual(page.listMetadata, { before: null, after: Directory.unlinked.id })
-      })))
+    Stub.run(
+      () => Stub.json(list([Directory.linked, Directory.unlinked], { after: Directory.unlinked.id })),
+      (ds) =>
+        Effect.gen(function*() {
+          const page = yield* ds.listDirectories()
+          const [linked, unlinked] = page.data
+          assert.strictEqual(linked!.id, "directory_01ECAZ4NV9QMV47GW873HDCX74")
+          assert.strictEqual(linked!.organizationId, "org_01EHZNVPK3SFK441A1RGBFSHRT")
+          assert.strictEqual(linked!.externalKey, "sPa12dwRQ")
+          assert.strictEqual(linked!.type, "gsuite directory")
+          assert.strictEqual(linked!.state, "active")
+          assert.strictEqual(linked!.name, "Foo Corp")
+          assert.strictEqual(linked!.domain, "foo-corp.com")
+          assert.deepStrictEqual(linked!.metadata?.users, { active: 42, inactive: 3 })
+          assert.strictEqual(linked!.metadata?.groups, 5)
+          assert.strictEqual(epoch(linked!.createdAt), Date.UTC(2026, 0, 15, 12))
+          assert.strictEqual(unlinked!.state, "inactive")
+          assert.strictEqual(unlinked!.type, "okta scim v2.0")
+          assert.isUndefined(unlinked!.domain)
+          assert.isUndefined(unlinked!.metadata)
+          assert.deepStrictEqual(page.listMetadata, { before: null, after: Directory.unlinked.id })
+        })
+    ))
 
   it.effect("keeps an unknown type and state as their strings and ignores unknown fields", () =>
     Stub.run(() => Stub.json(Directory.fromTheFuture), (ds) =>
@@ -51,7 +54,9 @@ describe("Directory", () => {
   it.effect("passes the other REST states through unchanged", () =>
     Stub.run(
       () =>
-        Stub.json(list(["validating", "invalid_credentials", "deleting"].map((state) => ({ ...Directory.linked, state })))),
+        Stub.json(
+          list(["validating", "invalid_credentials", "deleting"].map((state) => ({ ...Directory.linked, state })))
+        ),
       (ds) =>
         Effect.gen(function*() {
           const page = yield* ds.listDirectories()
@@ -60,13 +65,16 @@ describe("Directory", () => {
     ))
 
   it.effect("reads a null domain, organization or metadata as absent", () =>
-    Stub.run(() => Stub.json({ ...Directory.linked, domain: null, metadata: null, organization_id: null }), (ds) =>
-      Effect.gen(function*() {
-        const directory = yield* ds.getDirectory(Directory.linked.id)
-        assert.isUndefined(directory.domain)
-        assert.isUndefined(directory.metadata)
-        assert.isNull(directory.organizationId)
-      })))
+    Stub.run(
+      () => Stub.json({ ...Directory.linked, domain: null, metadata: null, organization_id: null }),
+      (ds) =>
+        Effect.gen(function*() {
+          const directory = yield* ds.getDirectory(Directory.linked.id)
+          assert.isUndefined(directory.domain)
+          assert.isUndefined(directory.metadata)
+          assert.isNull(directory.organizationId)
+        })
+    ))
 })
 
 describe("DirectoryUser", () => {
@@ -128,7 +136,8 @@ describe("DirectoryUser", () => {
       })))
 
   it.effect("tolerates older payloads without organization, email or attributes", () => {
-    const { custom_attributes: _, email: __, organization_id: ___, raw_attributes: ____, ...old } = DirectoryUser.minimal
+    const { custom_attributes: _, email: __, organization_id: ___, raw_attributes: ____, ...old } =
+      DirectoryUser.minimal
     return Stub.run(() => Stub.json(old), (ds) =>
       Effect.gen(function*() {
         const user = yield* ds.getUser(old.id)
@@ -140,11 +149,17 @@ describe("DirectoryUser", () => {
   })
 
   it.effect("keeps an unknown user state as its string", () =>
-    Stub.run(() => Stub.json(list([{ ...DirectoryUser.minimal, state: "suspended" }, { ...DirectoryUser.minimal, state: "deprovisioned" }])), (ds) =>
-      Effect.gen(function*() {
-        const page = yield* ds.listUsers({ directory: "directory_01" })
-        assert.deepStrictEqual(page.data.map((user) => user.state), ["suspended", "deprovisioned"])
-      })))
+    Stub.run(
+      () =>
+        Stub.json(
+          list([{ ...DirectoryUser.minimal, state: "suspended" }, { ...DirectoryUser.minimal, state: "deprovisioned" }])
+        ),
+      (ds) =>
+        Effect.gen(function*() {
+          const page = yield* ds.listUsers({ directory: "directory_01" })
+          assert.deepStrictEqual(page.data.map((user) => user.state), ["suspended", "deprovisioned"])
+        })
+    ))
 })
 
 describe("DirectoryGroup", () => {
@@ -185,19 +200,25 @@ describe("timestamps", () => {
   }
 
   it.effect("rejects a timestamp that is not one, naming the field", () =>
-    Stub.run(() => Stub.json({ ...DirectoryGroup.developers, updated_at: "yesterday" }), (ds) =>
-      Effect.gen(function*() {
-        const error = tagged(yield* failure(ds.getGroup(DirectoryGroup.developers.id)), "DecodeError")
-        assert.include(error.message, "updated_at")
-        assert.include(error.message, "yesterday")
-      })))
+    Stub.run(
+      () => Stub.json({ ...DirectoryGroup.developers, updated_at: "yesterday" }),
+      (ds) =>
+        Effect.gen(function*() {
+          const error = tagged(yield* failure(ds.getGroup(DirectoryGroup.developers.id)), "DecodeError")
+          assert.include(error.message, "updated_at")
+          assert.include(error.message, "yesterday")
+        })
+    ))
 })
 
 describe("DecodeError", () => {
   it.effect("names the field path of a wrong required field and carries the request id", () => {
     const { directory_id: _, ...withoutDirectory } = DirectoryUser.make("directory_user_2")
     return Stub.run(
-      () => Stub.json(list([DirectoryUser.make("directory_user_1"), withoutDirectory]), 200, { "x-request-id": "req_decode" }),
+      () =>
+        Stub.json(list([DirectoryUser.make("directory_user_1"), withoutDirectory]), 200, {
+          "x-request-id": "req_decode"
+        }),
       (ds) =>
         Effect.gen(function*() {
           const error = tagged(yield* failure(ds.listUsers({ directory: "directory_01" })), "DecodeError")
@@ -221,24 +242,31 @@ describe("DecodeError", () => {
       })))
 
   it.effect("a 2xx body that is not JSON is a DecodeError", () =>
-    Stub.run(() => Stub.text("<html>maintenance</html>", 200, { "x-request-id": "req_html" }), (ds) =>
-      Effect.gen(function*() {
-        const error = tagged(yield* failure(ds.listGroups({ user: "directory_user_01" })), "DecodeError")
-        assert.include(error.message, "not JSON")
-        assert.strictEqual(error.requestId, "req_html")
-      })))
+    Stub.run(
+      () => Stub.text("<html>maintenance</html>", 200, { "x-request-id": "req_html" }),
+      (ds) =>
+        Effect.gen(function*() {
+          const error = tagged(yield* failure(ds.listGroups({ user: "directory_user_01" })), "DecodeError")
+          assert.include(error.message, "not JSON")
+          assert.strictEqual(error.requestId, "req_html")
+        })
+    ))
 
   it.effect("a list without data is a DecodeError naming data", () =>
-    Stub.run(() => Stub.json({ object: "list", list_metadata: { before: null, after: null } }), (ds) =>
-      Effect.gen(function*() {
-        const error = tagged(yield* failure(ds.listDirectories()), "DecodeError")
-        assert.include(error.message, "data")
-      })))
+    Stub.run(
+      () => Stub.json({ object: "list", list_metadata: { before: null, after: null } }),
+      (ds) =>
+        Effect.gen(function*() {
+          const error = tagged(yield* failure(ds.listDirectories()), "DecodeError")
+          assert.include(error.message, "data")
+        })
+    ))
 })
 
 describe("typed custom attributes", () => {
   const Employee = Schema.Struct({ department: Schema.String, start_date: Schema.Date })
-  const employee = (id: string) => DirectoryUser.make(id, { department: "Engineering", start_date: "2021-03-01", extra: true })
+  const employee = (id: string) =>
+    DirectoryUser.make(id, { department: "Engineering", start_date: "2021-03-01", extra: true })
 
   it.effect("listUsers decodes custom_attributes with the caller's Schema", () =>
     Stub.run(() => Stub.json(list([employee("directory_user_1")])), (ds) =>
@@ -261,17 +289,27 @@ describe("typed custom attributes", () => {
       })))
 
   it.effect("streamUsers decodes custom_attributes with the caller's Schema", () =>
-    Stub.run(() => Stub.json(list([employee("directory_user_1"), employee("directory_user_2")])), (ds) =>
-      Effect.gen(function*() {
-        const users = yield* Stream.runCollect(ds.streamUsers({ directory: "directory_01", customAttributes: Employee }))
-        assert.deepStrictEqual(Chunk.toArray(users).map((user) => user.customAttributes.department), ["Engineering", "Engineering"])
-      })))
+    Stub.run(
+      () => Stub.json(list([employee("directory_user_1"), employee("directory_user_2")])),
+      (ds) =>
+        Effect.gen(function*() {
+          const users = yield* Stream.runCollect(
+            ds.streamUsers({ directory: "directory_01", customAttributes: Employee })
+          )
+          assert.deepStrictEqual(Chunk.toArray(users).map((user) => user.customAttributes.department), [
+            "Engineering",
+            "Engineering"
+          ])
+        })
+    ))
 
   it.effect("a mismatch is a DecodeError naming the attribute", () =>
     Stub.run(() => Stub.json(DirectoryUser.veda), (ds) =>
       Effect.gen(function*() {
         const error = tagged(
-          yield* failure(ds.getUser(DirectoryUser.veda.id, { customAttributes: Schema.Struct({ cost_center: Schema.String }) })),
+          yield* failure(
+            ds.getUser(DirectoryUser.veda.id, { customAttributes: Schema.Struct({ cost_center: Schema.String }) })
+          ),
           "DecodeError"
         )
         assert.include(error.message, "custom_attributes.cost_center")
@@ -279,12 +317,15 @@ describe("typed custom attributes", () => {
       })))
 
   it.effect("a mismatch in a stream fails the stream with a DecodeError", () =>
-    Stub.run(() => Stub.json(list([DirectoryUser.make("directory_user_1", { department: 7 })])), (ds) =>
-      Effect.gen(function*() {
-        const error = tagged(
-          yield* failure(Stream.runDrain(ds.streamUsers({ directory: "directory_01", customAttributes: Employee }))),
-          "DecodeError"
-        )
-        assert.include(error.message, "data[0].custom_attributes.department")
-      })))
+    Stub.run(
+      () => Stub.json(list([DirectoryUser.make("directory_user_1", { department: 7 })])),
+      (ds) =>
+        Effect.gen(function*() {
+          const error = tagged(
+            yield* failure(Stream.runDrain(ds.streamUsers({ directory: "directory_01", customAttributes: Employee }))),
+            "DecodeError"
+          )
+          assert.include(error.message, "data[0].custom_attributes.department")
+        })
+    ))
 })

@@ -42,7 +42,10 @@ export const Timestamp: Schema.Schema<DateTime.Utc, string> = Schema.transformOr
     strict: true,
     decode: (input, _, ast) =>
       Option.match(parseTimestamp(input), {
-        onNone: () => ParseResult.fail(new ParseResult.Type(ast, input, `Expected an ISO 8601 timestamp, got ${JSON.stringify(input)}`)),
+        onNone: () =>
+          ParseResult.fail(
+            new ParseResult.Type(ast, input, `Expected an ISO 8601 timestamp, got ${JSON.stringify(input)}`)
+          ),
         onSome: ParseResult.succeed
       }),
     encode: (dateTime) => ParseResult.succeed(DateTime.formatIso(dateTime))

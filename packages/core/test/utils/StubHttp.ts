@@ -113,7 +113,10 @@ export const directorySync = (handler: Handler, options: Partial<WorkOSClient.Op
  */
 export const run = <A, E>(
   handler: Handler,
-  body: (directorySync: DirectorySync.Service, requests: ReadonlyArray<Recorded>) => Effect.Effect<A, E, WorkOSClient.WorkOSClient>,
+  body: (
+    directorySync: DirectorySync.Service,
+    requests: ReadonlyArray<Recorded>
+  ) => Effect.Effect<A, E, WorkOSClient.WorkOSClient>,
   options: Partial<WorkOSClient.Options> = {}
 ): Effect.Effect<A, E> => {
   const stub = directorySync(handler, options)
