@@ -1,5 +1,5 @@
 /** @internal */
-export const version = "0.1.0"
+export const version = "0.0.0"
 
 /** @internal */
 export const userAgent = `effect-workos/${version}`
