@@ -253,8 +253,9 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
   function listUsers<A, I>(
     options: ListUsersOptions & CustomAttributesOption<A, I>
   ): Effect.Effect<Pagination.Page<DirectoryUser.WithCustomAttributes<A>>, WorkOSError.WorkOSError>
+  // Defaults to `{}` so a plain-JS caller who passes nothing gets an `InvalidParameterError`, not a defect.
   function listUsers(
-    options: ListUsersOptions & Partial<CustomAttributesOption<unknown, unknown>>
+    options: ListUsersOptions & Partial<CustomAttributesOption<unknown, unknown>> = {}
   ): Effect.Effect<Pagination.Page<unknown>, WorkOSError.WorkOSError> {
     const { customAttributes, ...rest } = options
     return customAttributes === undefined
@@ -282,7 +283,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
       : getUserWith(id, DirectoryUser.withCustomAttributes(options.customAttributes))
   }
 
-  const listGroups = Effect.fn("DirectorySync.listGroups")(function*(options: ListGroupsOptions) {
+  const listGroups = Effect.fn("DirectorySync.listGroups")(function*(options: ListGroupsOptions = {}) {
     yield* annotatePage({ ...groupIds(options), ...pageAttributes(options) })
     yield* validate(
       checkPage(options),
@@ -326,7 +327,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     options: ListUsersOptions & Pagination.StreamOptions & CustomAttributesOption<A, I>
   ): Stream.Stream<DirectoryUser.WithCustomAttributes<A>, WorkOSError.WorkOSError>
   function streamUsers(
-    options: ListUsersOptions & Pagination.StreamOptions & Partial<CustomAttributesOption<unknown, unknown>>
+    options: ListUsersOptions & Pagination.StreamOptions & Partial<CustomAttributesOption<unknown, unknown>> = {}
   ): Stream.Stream<unknown, WorkOSError.WorkOSError> {
     const { customAttributes, prefetch: _prefetch, ...rest } = options
     const pages = <A, I>(schema: Schema.Schema<Pagination.Page<A>, I>) =>
@@ -357,7 +358,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
         ({ prefetch: _, ...page }) => listDirectories(page)
       ),
     streamUsers,
-    streamGroups: (options) =>
+    streamGroups: (options = {}) =>
       walk(
         "DirectorySync.streamGroups",
         groupIds(options),

@@ -196,6 +196,9 @@ const untyped = <A extends object>(value: A, key: string, bad: unknown): A => {
   return value
 }
 
+// What a plain-JS caller passes when it omits the options object the types require.
+const omitted = (): Record<string, never> => untyped({ options: {} }, "options", undefined).options
+
 interface InvalidCase {
   readonly name: string
   readonly call: (directorySync: DirectorySync.Service) => Effect.Effect<unknown, WorkOSError.WorkOSError>
@@ -243,6 +246,18 @@ const invalidCases: ReadonlyArray<InvalidCase> = [
   { name: "deleteDirectory with id '.'", call: (ds) => ds.deleteDirectory("."), parameter: "id" },
   { name: "getUser with id '..'", call: (ds) => ds.getUser(".."), parameter: "id" },
   { name: "getGroup with an empty id", call: (ds) => ds.getGroup(""), parameter: "id" },
+  { name: "listUsers called without options", call: (ds) => ds.listUsers(omitted()), parameter: "directory" },
+  { name: "listGroups called without options", call: (ds) => ds.listGroups(omitted()), parameter: "directory" },
+  {
+    name: "streamUsers called without options",
+    call: (ds) => Stream.runDrain(ds.streamUsers(omitted())),
+    parameter: "directory"
+  },
+  {
+    name: "streamGroups called without options",
+    call: (ds) => Stream.runDrain(ds.streamGroups(omitted())),
+    parameter: "directory"
+  },
   {
     name: "streamUsers without directory or group",
     call: (ds) => Stream.runDrain(ds.streamUsers({})),
