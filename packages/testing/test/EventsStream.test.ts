@@ -4,7 +4,7 @@
  * and across restarts from a saved cursor.
  */
 import type { DirectorySyncEvent, Retry } from "@effect-workos/core"
-import { Events, WorkOSClient } from "@effect-workos/core"
+import { Events, Webhooks, WorkOSClient } from "@effect-workos/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -16,6 +16,7 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as FakeWorkOS from "../src/FakeWorkOS.js"
 import * as Faults from "../src/Faults.js"
+import * as WebhookSigner from "../src/WebhookSigner.js"
 
 const pollInterval = "1 second"
 const settleDelay = "3 seconds"
@@ -195,5 +196,24 @@ describe("Events.streamEvents over FakeWorkOS", () => {
       assert.deepStrictEqual(summary([...first.received, ...second.received]), summary(recorded))
       assert.isFalse(second.received.some((event) => first.received.some((seen) => seen.id === event.id)))
       yield* Fiber.interrupt(resumed)
+    }).pipe(Effect.provide(layer())))
+
+  it.effect("webhook deliveries of the same changes verify and decode to the very events the stream emits", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeWorkOS.FakeWorkOS
+      const { received, run } = yield* consumer
+      const fiber = yield* Effect.fork(run)
+      yield* churn(fake, 2, irregular)
+      yield* drain
+      const secret = Redacted.make("whsec_fake_endpoint")
+      const deliveries = yield* WebhookSigner.signEvents({ events: yield* fake.events, secret })
+      const verified = yield* Effect.forEach(
+        deliveries,
+        (delivery) =>
+          Webhooks.verify({ payload: delivery.body, signature: delivery.headers["workos-signature"], secret })
+      )
+      assert.strictEqual(verified.length, received.length)
+      assert.deepStrictEqual(verified, received)
+      yield* Fiber.interrupt(fiber)
     }).pipe(Effect.provide(layer())))
 })
