@@ -355,7 +355,8 @@ export const DirectorySyncEvent = Schema.Union(
 ).annotations({ identifier: "DirectorySyncEvent" })
 
 /**
- * Every Directory Sync event, plus `UnknownEvent`. Switch on `event` to narrow.
+ * Every Directory Sync event, plus `UnknownEvent`. Switch on `_tag` to narrow to one member:
+ * `event` holds the wire name, and since `UnknownEvent`'s can be any string it cannot narrow alone.
  *
  * @since 0.1.0
  * @category models
