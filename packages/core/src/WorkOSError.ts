@@ -113,7 +113,7 @@ export class UnprocessableEntityError
  */
 export class RateLimitedError extends Schema.TaggedError<RateLimitedError>("@effect-workos/core/RateLimitedError")(
   "RateLimitedError",
-  { ...HttpErrorFields, retryAfter: Schema.OptionFromSelf(Schema.DurationFromSelf) }
+  { ...HttpErrorFields, retryAfter: Schema.Option(Schema.Duration) }
 ) {}
 
 /**
@@ -124,7 +124,7 @@ export class RateLimitedError extends Schema.TaggedError<RateLimitedError>("@eff
  */
 export class ServerError extends Schema.TaggedError<ServerError>("@effect-workos/core/ServerError")(
   "ServerError",
-  { ...HttpErrorFields, retryAfter: Schema.OptionFromSelf(Schema.DurationFromSelf) }
+  { ...HttpErrorFields, retryAfter: Schema.Option(Schema.Duration) }
 ) {}
 
 /**

@@ -3,6 +3,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as WorkOSError from "../src/WorkOSError.js"
 import { failure, tagged } from "./utils/Assertions.js"
@@ -276,4 +277,36 @@ describe("WorkOSError helpers", () => {
     assert.deepStrictEqual(retryable.map(WorkOSError.isRetryable), [true, true, true, true])
     assert.deepStrictEqual(final.map(WorkOSError.isRetryable), [false, false, false, false, false])
   })
+})
+
+describe("WorkOSError schema", () => {
+  const http = { message: "m", method: "GET", path: "/directory_users", requestId: "req_01", code: "c" }
+  const errors: ReadonlyArray<WorkOSError.WorkOSError> = [
+    new WorkOSError.BadRequestError({ ...http, status: 400 }),
+    new WorkOSError.UnauthorizedError({ ...http, status: 401 }),
+    new WorkOSError.ForbiddenError({ ...http, status: 403 }),
+    new WorkOSError.NotFoundError({ ...http, status: 404 }),
+    new WorkOSError.ConflictError({ ...http, status: 409 }),
+    new WorkOSError.UnprocessableEntityError({
+      ...http,
+      status: 422,
+      errors: [new WorkOSError.ValidationIssue({ field: "limit", code: "invalid" })]
+    }),
+    new WorkOSError.RateLimitedError({ ...http, status: 429, retryAfter: Option.some(Duration.seconds(3)) }),
+    new WorkOSError.ServerError({ ...http, status: 503, retryAfter: Option.none() }),
+    new WorkOSError.UnexpectedStatusError({ ...http, status: 418 }),
+    new WorkOSError.TransportError({ reason: "Timeout", message: "m", method: "GET", path: "/directories" }),
+    new WorkOSError.DecodeError({ status: 200, message: "m", method: "GET", path: "/directories", requestId: "req_02" }),
+    new WorkOSError.InvalidParameterError({ parameter: "limit", message: "m" })
+  ]
+  const json = Schema.parseJson(WorkOSError.WorkOSError)
+
+  for (const error of errors) {
+    it(`${error._tag} survives a JSON round trip (e.g. across a worker boundary)`, () => {
+      const back = Schema.decodeUnknownSync(json)(Schema.encodeSync(json)(error))
+      assert.strictEqual(back._tag, error._tag)
+      assert.instanceOf(back, error.constructor)
+      assert.deepStrictEqual(back, error)
+    })
+  }
 })
