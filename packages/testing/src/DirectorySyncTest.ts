@@ -37,7 +37,10 @@ export const layer = (
   DirectorySync.layer.pipe(
     Layer.provideMerge(
       Layer.unwrapEffect(
-        Effect.map(FakeWorkOS.FakeWorkOS, (fake) => WorkOSClient.layer({ apiKey: fake.apiKey, baseUrl }))
+        Effect.gen(function*() {
+          const fake = yield* FakeWorkOS.FakeWorkOS
+          return WorkOSClient.layer({ apiKey: yield* fake.apiKey, baseUrl })
+        })
       )
     ),
     Layer.provide(FakeWorkOS.layerHttpClient),

@@ -236,7 +236,10 @@ type Patch<A, K extends keyof A> = { readonly [P in K]?: A[P] | undefined }
  * @since 0.1.0
  * @category models
  */
-export type DirectoryPatch = Patch<DirectoryRecord, "name" | "organizationId" | "externalKey" | "type" | "state" | "domain">
+export type DirectoryPatch = Patch<
+  DirectoryRecord,
+  "name" | "organizationId" | "externalKey" | "type" | "state" | "domain"
+>
 
 /**
  * Fields of a user to change.
@@ -289,8 +292,10 @@ export class FakeWorkOSError extends Schema.TaggedError<FakeWorkOSError>("@effec
  * @category models
  */
 export interface Service {
-  /** The API key the routes accept. */
-  readonly apiKey: Redacted.Redacted<string>
+  /** The API key the routes accept now. */
+  readonly apiKey: Effect.Effect<Redacted.Redacted<string>>
+  /** Accepts only `key` from now on: the old key gets 401, as after a key rotation. */
+  readonly setApiKey: (key: string | Redacted.Redacted<string>) => Effect.Effect<void>
   /** Fault injection and counters of what was served. */
   readonly faults: Faults.Service
   /** The REST routes over this state, faults applied. */
@@ -344,6 +349,8 @@ export class FakeWorkOS extends Context.Tag("@effect-workos/testing/FakeWorkOS")
 
 const toError = (failure: Store.Failure) => new FakeWorkOSError(failure)
 
+const toRedacted = (key: string | Redacted.Redacted<string>) => Redacted.isRedacted(key) ? key : Redacted.make(key)
+
 const orElse = <A>(value: A | undefined, fallback: A): A => value === undefined ? fallback : value
 
 const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -359,7 +366,7 @@ export const make = (seed: Seed = {}): Effect.Effect<Service, FakeWorkOSError> =
     const random = Prng.make(seed.randomSeed ?? 0)
     const ids = Ids.make(random)
     const token = (length: number) => Array.from({ length }, () => random.pick([...alphanumeric])).join("")
-    const apiKey = Redacted.isRedacted(seed.apiKey) ? seed.apiKey : Redacted.make(seed.apiKey ?? defaultApiKey)
+    const apiKey = yield* Ref.make(toRedacted(seed.apiKey ?? defaultApiKey))
     const state = yield* Ref.make(yield* Either.mapLeft(Store.seed(seed), toError))
     const faults = yield* Faults.make(seed.faults)
 
@@ -371,8 +378,10 @@ export const make = (seed: Seed = {}): Effect.Effect<Service, FakeWorkOSError> =
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.flatten(Ref.modify(state, (store): readonly [Effect.Effect<A, FakeWorkOSError>, Store.Store] =>
           Either.match(f(store, { now, id: ids.next }), {
-            onLeft: (failure) => [Effect.fail(toError(failure)), store] as const,
-            onRight: ([value, next]) => [Effect.succeed(value), next] as const
+            onLeft: (failure) =>
+              [Effect.fail(toError(failure)), store] as const,
+            onRight: ([value, next]) =>
+              [Effect.succeed(value), next] as const
           }))))
 
     const creationTime = (input: DateTime.DateTime.Input | undefined, now: number) =>
@@ -388,12 +397,15 @@ export const make = (seed: Seed = {}): Effect.Effect<Service, FakeWorkOSError> =
       Ids.iso(Math.max(now, Date.parse(record.updatedAt)))
 
     const ordered = <A>(index: Store.Index, map: Store.ById<A>) =>
-      Array.from(Sorted.values(index)).flatMap((id) => Sorted.get(map, id) ?? [])
+      Array.from(Sorted.values(index)).flatMap((id) =>
+        Sorted.get(map, id) ?? []
+      )
 
     const removeDirectory = (id: string) => change((store, stamp) => Store.removeDirectory(store, stamp, id))
 
     const service: Omit<Service, "httpApp"> = {
-      apiKey,
+      apiKey: Ref.get(apiKey),
+      setApiKey: (key) => Ref.set(apiKey, toRedacted(key)),
       faults,
       getDirectory: (id) => read((store) => Store.directory(store, id)),
       getUser: (id) => read((store) => Either.map(Store.user(store, id), (entry) => entry.record)),
@@ -402,14 +414,20 @@ export const make = (seed: Seed = {}): Effect.Effect<Service, FakeWorkOSError> =
       usersOf: (directoryId) =>
         read((store) =>
           Either.map(Store.directory(store, directoryId), () =>
-            ordered(Store.indexOf(store.usersByDirectory, directoryId), store.users).map((entry) => entry.record))
+            ordered(Store.indexOf(store.usersByDirectory, directoryId), store.users).map((entry) =>
+              entry.record
+            ))
         ),
       groupsOf: (directoryId) =>
         read((store) =>
           Either.map(Store.directory(store, directoryId), () =>
             ordered(Store.indexOf(store.groupsByDirectory, directoryId), store.groups))
         ),
-      groupsOfUser: (userId) => read((store) => Either.map(Store.user(store, userId), (entry) => Store.groupsOf(store, entry))),
+      groupsOfUser: (userId) =>
+        read((store) =>
+          Either.map(Store.user(store, userId), (entry) =>
+            Store.groupsOf(store, entry))
+        ),
       events: Effect.map(Ref.get(state), (store) => ordered(store.eventIndex, store.events).map(({ event }) => event)),
 
       addDirectory: (input) =>
@@ -528,7 +546,7 @@ export const make = (seed: Seed = {}): Effect.Effect<Service, FakeWorkOSError> =
 
     const httpApp = Routes.make({
       state,
-      apiKey,
+      apiKey: Ref.get(apiKey),
       faults,
       requestId: Effect.map(Clock.currentTimeMillis, (now) => ids.next("req_", now)),
       removeDirectory: (id) =>

@@ -8,10 +8,10 @@
  *
  * @since 0.1.0
  */
+import * as RateLimit from "@effect-workos/core/RateLimit"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as RateLimit from "@effect-workos/core/RateLimit"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -359,7 +359,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
         const fired: Array<Fault> = []
         let decided = false
         const next = active.flatMap((entry): Array<ActiveRule> => {
-          const { rule, remaining } = entry
+          const { remaining, rule } = entry
           const eligible = !(decided && rule.fault._tag !== "Latency") && matches(rule, info) &&
             (rule.probability === undefined || random.next() < rule.probability)
           if (!eligible) return [entry]
@@ -376,15 +376,21 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       Effect.flatMap(Effect.all([Ref.get(budgets), Clock.currentTimeMillis]), ([limits, now]) =>
         Ref.modify(windows, (current): readonly [number | undefined, Windows] => {
           const checks: Array<readonly [string, { readonly limit: number; readonly interval: number }]> = []
-          if (limits.perKey !== undefined) checks.push([`key:${token ?? ""}`, limits.perKey])
+          if (limits.perKey !== undefined) {
+            checks.push([`key:${token ?? ""}`, limits.perKey])
+          }
           const directory = directoryUsersKey(info)
           if (limits.directoryUsers !== undefined && directory !== undefined) {
             checks.push([directory, limits.directoryUsers])
           }
-          if (checks.length === 0) return [undefined, current]
+          if (checks.length === 0) {
+            return [undefined, current]
+          }
           let wait = 0
           const kept = checks.map(([key, budget]) => {
-            const arrivals = (current.get(key) ?? []).filter((at) => at > now - budget.interval)
+            const arrivals = (current.get(key) ?? []).filter((at) =>
+              at > now - budget.interval
+            )
             if (arrivals.length >= budget.limit) {
               wait = Math.max(wait, arrivals[arrivals.length - budget.limit]! + budget.interval - now)
             }
@@ -393,8 +399,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
           const next = new Map(current)
           for (const [key, arrivals] of kept) next.set(key, wait > 0 ? arrivals : [...arrivals, now])
           return [wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : undefined, next]
-        })
-      )
+        }))
 
     const countFault = (fault: Fault) =>
       count((s) => ({ ...s, faults: { ...s.faults, [fault._tag]: s.faults[fault._tag] + 1 } }))
@@ -429,14 +434,22 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
           response.body._tag !== "Uint8Array"
         ) return response
         yield* countFault(fault)
-        return yield* (yield* Transport).truncate({ status: response.status, headers: response.headers, body: response.body.body })
+        return yield* (yield* Transport).truncate({
+          status: response.status,
+          headers: response.headers,
+          body: response.body.body
+        })
       })
 
     const apply = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
       Effect.gen(function*() {
         const request = yield* HttpServerRequest.HttpServerRequest
         const info = infoOf(request)
-        yield* count((s) => ({ ...s, requests: s.requests + 1, byRoute: bump(s.byRoute, `${info.method} ${info.route}`) }))
+        yield* count((s) => ({
+          ...s,
+          requests: s.requests + 1,
+          byRoute: bump(s.byRoute, `${info.method} ${info.route}`)
+        }))
         const response = yield* serve(app, info)
         if (response === undefined) return yield* (yield* Transport).drop
         yield* count((s) => ({
@@ -448,7 +461,8 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       })
 
     return {
-      inject: (...added) => Ref.update(rules, (active) => [...active, ...added.map((rule) => ({ rule, remaining: rule.times }))]),
+      inject: (...added) =>
+        Ref.update(rules, (active) => [...active, ...added.map((rule) => ({ rule, remaining: rule.times }))]),
       clear: Ref.set(rules, []),
       setRateLimits: (limits) => Effect.zipRight(Ref.set(budgets, toBudgets(limits)), Ref.set(windows, new Map())),
       stats: Ref.get(stats),

@@ -92,17 +92,100 @@ const departments: ReadonlyArray<readonly [name: string, titles: ReadonlyArray<s
 ]
 
 const firstNames = [
-  "Ada", "Alan", "Amara", "Ana", "Arjun", "Beatriz", "Blair", "Carlos", "Chen", "Chloe", "Dmitri", "Elena", "Emeka",
-  "Fatima", "Grace", "Hana", "Hugo", "Ines", "Ivan", "Jamal", "Julia", "Kai", "Kenji", "Lara", "Leila", "Lucas", "Maya",
-  "Mateo", "Mei", "Nadia", "Noah", "Olu", "Omar", "Priya", "Rafael", "Ravi", "Rosa", "Sam", "Sara", "Sofia", "Tariq",
-  "Thea", "Tomas", "Valentina", "Wei", "Yara", "Yusuf", "Zoe"
+  "Ada",
+  "Alan",
+  "Amara",
+  "Ana",
+  "Arjun",
+  "Beatriz",
+  "Blair",
+  "Carlos",
+  "Chen",
+  "Chloe",
+  "Dmitri",
+  "Elena",
+  "Emeka",
+  "Fatima",
+  "Grace",
+  "Hana",
+  "Hugo",
+  "Ines",
+  "Ivan",
+  "Jamal",
+  "Julia",
+  "Kai",
+  "Kenji",
+  "Lara",
+  "Leila",
+  "Lucas",
+  "Maya",
+  "Mateo",
+  "Mei",
+  "Nadia",
+  "Noah",
+  "Olu",
+  "Omar",
+  "Priya",
+  "Rafael",
+  "Ravi",
+  "Rosa",
+  "Sam",
+  "Sara",
+  "Sofia",
+  "Tariq",
+  "Thea",
+  "Tomas",
+  "Valentina",
+  "Wei",
+  "Yara",
+  "Yusuf",
+  "Zoe"
 ]
 
 const lastNames = [
-  "Abara", "Alvarez", "Andersen", "Bianchi", "Chapman", "Chowdhury", "Costa", "Dubois", "Eriksson", "Fernandes", "Fischer",
-  "Garcia", "Haddad", "Hansen", "Ito", "Ivanova", "Johnson", "Kim", "Kowalski", "Lunchford", "Mensah", "Moreau", "Nakamura",
-  "Nguyen", "Novak", "Okafor", "Olsen", "Patel", "Petrov", "Quinn", "Rossi", "Santos", "Schmidt", "Silva", "Singh",
-  "Tanaka", "Torp", "Usman", "Varga", "Wang", "Williams", "Yilmaz", "Zhang"
+  "Abara",
+  "Alvarez",
+  "Andersen",
+  "Bianchi",
+  "Chapman",
+  "Chowdhury",
+  "Costa",
+  "Dubois",
+  "Eriksson",
+  "Fernandes",
+  "Fischer",
+  "Garcia",
+  "Haddad",
+  "Hansen",
+  "Ito",
+  "Ivanova",
+  "Johnson",
+  "Kim",
+  "Kowalski",
+  "Lunchford",
+  "Mensah",
+  "Moreau",
+  "Nakamura",
+  "Nguyen",
+  "Novak",
+  "Okafor",
+  "Olsen",
+  "Patel",
+  "Petrov",
+  "Quinn",
+  "Rossi",
+  "Santos",
+  "Schmidt",
+  "Silva",
+  "Singh",
+  "Tanaka",
+  "Torp",
+  "Usman",
+  "Varga",
+  "Wang",
+  "Williams",
+  "Yilmaz",
+  "Zhang"
 ]
 
 const cities = ["San Francisco", "New York", "London", "Berlin", "Lisbon", "Toronto", "Singapore", "Sydney", "Austin"]
@@ -112,7 +195,10 @@ const admin = { slug: "admin" }
 // Shared and never mutated: hundreds of thousands of users need not each carry a copy.
 const roleSets = { member: [member], admin: [admin] }
 
-const scimSchemas = ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
+const scimSchemas = [
+  "urn:ietf:params:scim:schemas:core:2.0:User",
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+]
 
 const alphanumeric = Array.from("abcdefghijklmnopqrstuvwxyz0123456789", (char) => char.charCodeAt(0))
 
@@ -145,7 +231,8 @@ export const generate = (options: Options = {}): Generated => {
   const memberships: Array<FakeWorkOS.Membership> = []
 
   for (let d = 0; d < (options.directories ?? 1); d++) {
-    const company = companies[d % companies.length]! + (d < companies.length ? "" : ` ${Math.floor(d / companies.length) + 1}`)
+    const company = companies[d % companies.length]! +
+      (d < companies.length ? "" : ` ${Math.floor(d / companies.length) + 1}`)
     const domain = `${slug(company)}.example.com`
     const created = Ids.iso(tick(3_600_000))
     const directory: FakeWorkOS.DirectoryRecord = {
@@ -190,7 +277,8 @@ export const generate = (options: Options = {}): Generated => {
       emails.set(local, seen)
       const email = `${local}${seen === 1 ? "" : seen}@${domain}`
       const groupIndex = directoryGroups.length === 0 ? -1 : random.int(directoryGroups.length)
-      const [department, titles] = departments[groupIndex === -1 ? random.int(departments.length) : groupIndex % departments.length]!
+      const [department, titles] =
+        departments[groupIndex === -1 ? random.int(departments.length) : groupIndex % departments.length]!
       const title = random.pick(titles)
       const active = random.next() >= inactiveShare
       const idpId = token("00u", 17)

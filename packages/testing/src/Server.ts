@@ -5,19 +5,19 @@
  *
  * @since 0.1.0
  */
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { createServer } from "node:http"
 import * as FakeWorkOS from "./FakeWorkOS.js"
-import { Transport, type Service as TransportService } from "./internal/transport.js"
+import { type Service as TransportService, Transport } from "./internal/transport.js"
 
 /**
  * Where the server listens.
@@ -58,10 +58,16 @@ const nodeTransport: TransportService = {
   }),
   truncate: (response) =>
     Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
+      const nodeResponse = NodeHttpServerRequest.toServerResponse(request)
       const half = response.body.subarray(0, Math.floor(response.body.length / 2))
-      // Content-Length promises the whole body; the socket closes after half of it.
-      const cut = Stream.fromEffect(Effect.sync(() => NodeHttpServerRequest.toServerResponse(request).destroy()))
-      return HttpServerResponse.stream(Stream.concat(Stream.make(half), Stream.drain(cut)), {
+      // Content-Length promises the whole body; once half of it has left, the socket closes.
+      const cut = Effect.async<void>((resume) => {
+        nodeResponse.write(new Uint8Array(0), () => {
+          nodeResponse.destroy()
+          resume(Effect.void)
+        })
+      })
+      return HttpServerResponse.stream(Stream.concat(Stream.make(half), Stream.drain(Stream.fromEffect(cut))), {
         status: response.status,
         headers: response.headers,
         contentType: "application/json",

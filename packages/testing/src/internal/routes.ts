@@ -23,7 +23,8 @@ import * as Wire from "./wire.js"
 /** What the routes need of the fake. @internal */
 export interface Dependencies {
   readonly state: Ref.Ref<Store.Store>
-  readonly apiKey: Redacted.Redacted<string>
+  /** The key requests must present now. */
+  readonly apiKey: Effect.Effect<Redacted.Redacted<string>>
   readonly faults: Faults.Service
   /** A fresh `req_...` id. */
   readonly requestId: Effect.Effect<string>
@@ -160,7 +161,10 @@ const list = <V>(page: Page<V>, order: Order, toWire: (value: V) => Wire.WireObj
 
 // Routes ----------------------------------------------------------------------------------------
 
-const query = Effect.map(HttpServerRequest.HttpServerRequest, (request) => new URL(request.url, "http://fake.workos").searchParams)
+const query = Effect.map(
+  HttpServerRequest.HttpServerRequest,
+  (request) => new URL(request.url, "http://fake.workos").searchParams
+)
 
 const pathId = Effect.map(HttpRouter.params, (params) => params["id"] ?? "")
 
@@ -168,7 +172,8 @@ const userOf = (store: Store.Store) => (entry: Store.UserEntry) =>
   Wire.userWithGroups(entry.record, Store.groupsOf(store, entry))
 
 const router = (deps: Dependencies) => {
-  const withStore = <A, E, R>(f: (store: Store.Store) => Effect.Effect<A, E, R>) => Effect.flatMap(Ref.get(deps.state), f)
+  const withStore = <A, E, R>(f: (store: Store.Store) => Effect.Effect<A, E, R>) =>
+    Effect.flatMap(Ref.get(deps.state), f)
   const found = <A>(kind: string, id: string, value: A | undefined) =>
     value === undefined ? Effect.fail(notFound(kind, id)) : Effect.succeed(value)
 
@@ -182,7 +187,8 @@ const router = (deps: Dependencies) => {
     const cursor = yield* cursorKey(params, (id) => Sorted.get(store.directories, id))
     const page = paginate(store.directoryIndex, params, cursor, (id) => {
       const directory = Sorted.get(store.directories, id)
-      const keep = directory !== undefined && (organizationId === undefined || directory.organizationId === organizationId) &&
+      const keep = directory !== undefined &&
+        (organizationId === undefined || directory.organizationId === organizationId) &&
         (search === undefined || directory.name.toLowerCase().includes(search)) &&
         (domain === undefined || directory.domain?.toLowerCase() === domain)
       return keep ? directory : undefined
@@ -219,7 +225,9 @@ const router = (deps: Dependencies) => {
     return yield* withStore((store) =>
       Effect.gen(function*() {
         if (directory !== undefined) yield* found("Directory", directory, Sorted.get(store.directories, directory))
-        const inGroup = group === undefined ? undefined : yield* found("Directory group", group, Sorted.get(store.groups, group))
+        const inGroup = group === undefined
+          ? undefined
+          : yield* found("Directory group", group, Sorted.get(store.groups, group))
         const index = Store.indexOf(store.usersByDirectory, directory ?? inGroup!.directoryId)
         const cursor = yield* cursorKey(params, (id) => Sorted.get(store.users, id)?.record)
         const page = paginate(index, params, cursor, (id) => {
@@ -251,7 +259,9 @@ const router = (deps: Dependencies) => {
     return yield* withStore((store) =>
       Effect.gen(function*() {
         if (directory !== undefined) yield* found("Directory", directory, Sorted.get(store.directories, directory))
-        const member = user === undefined ? undefined : yield* found("Directory user", user, Sorted.get(store.users, user))
+        const member = user === undefined
+          ? undefined
+          : yield* found("Directory user", user, Sorted.get(store.users, user))
         const index = Store.indexOf(store.groupsByDirectory, directory ?? member!.record.directoryId)
         const cursor = yield* cursorKey(params, (id) => Sorted.get(store.groups, id))
         const page = paginate(index, params, cursor, (id) =>
@@ -327,13 +337,21 @@ export const make = (deps: Dependencies): HttpApp.Default => {
     Effect.catchTags({
       Problem: (problem) => Effect.succeed(json(problem.body, problem.status)),
       RouteNotFound: (error) =>
-        Effect.succeed(json({ message: `No route for ${error.request.method} ${error.request.url.split("?")[0]}.`, code: "not_found" }, 404))
+        Effect.succeed(
+          json({
+            message: `No route for ${error.request.method} ${error.request.url.split("?")[0]}.`,
+            code: "not_found"
+          }, 404)
+        )
     })
   )
-  const authorized = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    bearerOf(request) === Redacted.value(deps.apiKey)
-      ? routes
-      : Effect.succeed(json({ message: "Unauthorized: the API key is missing or invalid.", code: "unauthorized" }, 401)))
+  const authorized = Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const apiKey = yield* deps.apiKey
+    return bearerOf(request) === Redacted.value(apiKey)
+      ? yield* routes
+      : json({ message: "Unauthorized: the API key is missing or invalid.", code: "unauthorized" }, 401)
+  })
   const app = deps.faults.apply(authorized).pipe(
     Effect.catchAllCause((cause) =>
       Effect.as(

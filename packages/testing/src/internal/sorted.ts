@@ -34,7 +34,9 @@ export const fromEntries = <V>(entries: ReadonlyArray<Entry<V>>): Sorted<V> => {
   let sorted = true
   for (let i = 1; i < entries.length && sorted; i++) sorted = entries[i - 1]![0] < entries[i]![0]
   const ordered = sorted ? entries : [...entries].sort((a, b) => compare(a[0], b[0]))
-  const unique = sorted ? ordered : ordered.filter((entry, i) => i + 1 === ordered.length || ordered[i + 1]![0] !== entry[0])
+  const unique = sorted
+    ? ordered
+    : ordered.filter((entry, i) => i + 1 === ordered.length || ordered[i + 1]![0] !== entry[0])
   return { chunks: cut(unique), size: unique.length }
 }
 

@@ -116,8 +116,7 @@ export const indexOf = (map: ById<Index>, id: string): Index => Sorted.get(map, 
 const addTo = (map: ById<Index>, id: string, key: Key, value: string) =>
   Sorted.set(map, id, Sorted.set(indexOf(map, id), key, value))
 
-const removeFrom = (map: ById<Index>, id: string, key: Key) =>
-  Sorted.set(map, id, Sorted.remove(indexOf(map, id), key))
+const removeFrom = (map: ById<Index>, id: string, key: Key) => Sorted.set(map, id, Sorted.remove(indexOf(map, id), key))
 
 /** Active and inactive users and the groups of a directory, as REST `metadata` reports them. @internal */
 export const metadataOf = (store: Store, directoryId: string) => {
@@ -190,7 +189,9 @@ export const seed = (data: Data): Either.Either<Store, Failure> => {
     if (!entry.groups.includes(groupId)) entry.groups.push(groupId)
   }
   const groupKey = (id: string) => keyOf(groups.get(id)!)
-  const byDirectory = (records: Iterable<{ readonly createdAt: string; readonly id: string; readonly directoryId: string }>) => {
+  const byDirectory = (
+    records: Iterable<{ readonly createdAt: string; readonly id: string; readonly directoryId: string }>
+  ) => {
     const entries = new Map<string, Array<Sorted.Entry<string>>>()
     for (const record of records) {
       let list = entries.get(record.directoryId)
@@ -206,7 +207,9 @@ export const seed = (data: Data): Either.Either<Store, Failure> => {
     groups: Sorted.fromEntries(Array.from(groups)),
     groupsByDirectory: byDirectory(groups.values()),
     users: Sorted.fromEntries(Array.from(users, ([id, { groups: ids, record }]) => {
-      const sorted = ids.length < 2 ? ids : ids.map((g) => [groupKey(g), g] as const).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g)
+      const sorted = ids.length < 2
+        ? ids
+        : ids.map((g) => [groupKey(g), g] as const).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g)
       return [id, { record, groups: sorted }] as const
     })),
     usersByDirectory: byDirectory(Array.from(users.values(), (entry) => entry.record))
@@ -225,7 +228,10 @@ export const addDirectory = (store: Store, stamp: Stamp, record: DirectoryRecord
     directories: Sorted.set(store.directories, record.id, record),
     directoryIndex: Sorted.set(store.directoryIndex, keyOf(record), record.id)
   }
-  return succeed(record, recordEvent(next, stamp, "dsync.activated", Wire.activatedDirectory(record), record.organizationId))
+  return succeed(
+    record,
+    recordEvent(next, stamp, "dsync.activated", Wire.activatedDirectory(record), record.organizationId)
+  )
 }
 
 /** @internal */
@@ -242,7 +248,9 @@ export const updateDirectory = (
     const linked = updated.state === "linked" && previous.state !== "linked"
     return [
       updated,
-      linked ? recordEvent(next, stamp, "dsync.activated", Wire.activatedDirectory(updated), updated.organizationId) : next
+      linked
+        ? recordEvent(next, stamp, "dsync.activated", Wire.activatedDirectory(updated), updated.organizationId)
+        : next
     ] as const
   })
 
@@ -258,7 +266,10 @@ export const removeDirectory = (store: Store, stamp: Stamp, id: string): Change<
       groups: Sorted.filter(store.groups, (group) => group.directoryId !== id),
       groupsByDirectory: Sorted.remove(store.groupsByDirectory, id)
     }
-    return [removed, recordEvent(next, stamp, "dsync.deleted", Wire.deletedDirectory(removed), removed.organizationId)] as const
+    return [
+      removed,
+      recordEvent(next, stamp, "dsync.deleted", Wire.deletedDirectory(removed), removed.organizationId)
+    ] as const
   })
 
 /** @internal */
@@ -296,7 +307,10 @@ export const removeUser = (store: Store, stamp: Stamp, id: string): Change<UserR
       users: Sorted.remove(store.users, id),
       usersByDirectory: removeFrom(store.usersByDirectory, removed.directoryId, keyOf(removed))
     }
-    return [removed, recordEvent(next, stamp, "dsync.user.deleted", Wire.user(removed), removed.organizationId)] as const
+    return [
+      removed,
+      recordEvent(next, stamp, "dsync.user.deleted", Wire.user(removed), removed.organizationId)
+    ] as const
   })
 
 /** @internal */
@@ -337,11 +351,15 @@ export const removeGroup = (store: Store, stamp: Stamp, id: string): Change<Grou
       groups: Sorted.remove(store.groups, id),
       groupsByDirectory: removeFrom(store.groupsByDirectory, removed.directoryId, keyOf(removed)),
       users: members.reduce(
-        (users, entry) => Sorted.set(users, entry.record.id, { ...entry, groups: entry.groups.filter((g) => g !== id) }),
+        (users, entry) =>
+          Sorted.set(users, entry.record.id, { ...entry, groups: entry.groups.filter((g) => g !== id) }),
         store.users
       )
     }
-    return [removed, recordEvent(next, stamp, "dsync.group.deleted", Wire.group(removed), removed.organizationId)] as const
+    return [
+      removed,
+      recordEvent(next, stamp, "dsync.group.deleted", Wire.group(removed), removed.organizationId)
+    ] as const
   })
 
 /** Adds or removes a membership; a change that is already so records nothing. @internal */
@@ -357,7 +375,11 @@ export const setMembership = (
     const key = keyOf(target)
     const groupKey = (id: string) => keyOf(Sorted.get(store.groups, id) ?? target)
     const groups = member
-      ? [...entry.groups.filter((id) => groupKey(id) < key), target.id, ...entry.groups.filter((id) => groupKey(id) > key)]
+      ? [
+        ...entry.groups.filter((id) => groupKey(id) < key),
+        target.id,
+        ...entry.groups.filter((id) => groupKey(id) > key)
+      ]
       : entry.groups.filter((id) => id !== target.id)
     const next: Store = { ...store, users: Sorted.set(store.users, entry.record.id, { ...entry, groups }) }
     const data = { directory_id: target.directoryId, user: Wire.user(entry.record), group: Wire.group(target) }

@@ -47,7 +47,11 @@ export const activatedDirectory = (record: FakeWorkOS.DirectoryRecord): WireObje
   external_key: record.externalKey,
   domains: record.domain === null
     ? []
-    : [{ object: "organization_domain", id: `org_domain_${record.id.slice(record.id.lastIndexOf("_") + 1)}`, domain: record.domain }]
+    : [{
+      object: "organization_domain",
+      id: `org_domain_${record.id.slice(record.id.lastIndexOf("_") + 1)}`,
+      domain: record.domain
+    }]
 })
 
 /** `dsync.deleted` data: the event directory without `external_key` and `domains`. @internal */
