@@ -5,13 +5,17 @@ const path = require("node:path")
 const core = require("@effect-workos/core")
 const coreDirectorySync = require("@effect-workos/core/DirectorySync")
 const testing = require("@effect-workos/testing")
+const testingServer = require("@effect-workos/testing/Server")
 
 for (const name of ["DirectorySync", "WorkOSClient", "WorkOSError", "Pagination", "Retry", "RateLimit"]) {
   assert.equal(typeof core[name], "object", `@effect-workos/core exports ${name}`)
 }
 assert.equal(core.DirectorySync.DirectorySync.key, "@effect-workos/core/DirectorySync")
 assert.equal(coreDirectorySync.layer, core.DirectorySync.layer, "subpath and entry are one module")
-assert.equal(typeof testing, "object")
+for (const name of ["DirectorySyncTest", "FakeWorkOS", "Faults", "Generators", "WebhookSigner"]) {
+  assert.equal(typeof testing[name], "object", `@effect-workos/testing exports ${name}`)
+}
+assert.equal(typeof testingServer.layer, "function", "@effect-workos/testing/Server exports layer")
 
 // From the app and from each package, `effect` must resolve to the same file.
 const fromApp = require.resolve("effect")
