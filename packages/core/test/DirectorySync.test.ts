@@ -5,10 +5,7 @@ import * as Stream from "effect/Stream"
 import { readFileSync } from "node:fs"
 import type * as DirectorySync from "../src/DirectorySync.js"
 import type * as WorkOSError from "../src/WorkOSError.js"
-import * as Directory from "./fixtures/Directory.js"
-import * as DirectoryGroup from "./fixtures/DirectoryGroup.js"
-import * as DirectoryUser from "./fixtures/DirectoryUser.js"
-import { list } from "./fixtures/List.js"
+import { routes } from "./fixtures/Routes.js"
 import { failure, tagged } from "./utils/Assertions.js"
 import * as Stub from "./utils/StubHttp.js"
 
@@ -17,17 +14,6 @@ const packageJson = Schema.decodeUnknownSync(
 )(
   readFileSync(new URL("../package.json", import.meta.url), "utf8")
 )
-
-// Answers each route with a realistic payload, so every call decodes.
-const routes: Stub.Handler = (request) => {
-  if (request.method === "DELETE") return Stub.json({}, 202)
-  if (request.path === "/directories") return Stub.json(list([Directory.linked]))
-  if (request.path === "/directory_users") return Stub.json(list([DirectoryUser.veda]))
-  if (request.path === "/directory_groups") return Stub.json(list([DirectoryGroup.developers]))
-  if (request.path.startsWith("/directories/")) return Stub.json(Directory.linked)
-  if (request.path.startsWith("/directory_users/")) return Stub.json(DirectoryUser.veda)
-  return Stub.json(DirectoryGroup.developers)
-}
 
 interface Case {
   readonly name: string

@@ -5,10 +5,9 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import type * as DirectorySync from "../src/DirectorySync.js"
 import type * as WorkOSError from "../src/WorkOSError.js"
-import * as Directory from "./fixtures/Directory.js"
-import * as DirectoryGroup from "./fixtures/DirectoryGroup.js"
 import * as DirectoryUser from "./fixtures/DirectoryUser.js"
-import { ids, list, paginate } from "./fixtures/List.js"
+import { ids, paginate } from "./fixtures/List.js"
+import { routes } from "./fixtures/Routes.js"
 import * as Stub from "./utils/StubHttp.js"
 
 // Runs `effect` with a tracer that records every span it starts (on top of the current one).
@@ -35,16 +34,6 @@ const attributes = (span: Tracer.Span) => Object.fromEntries(span.attributes)
 const descendsFrom = (span: Tracer.AnySpan, ancestor: Tracer.Span): boolean =>
   span._tag === "Span" &&
   Option.exists(span.parent, (parent) => parent.spanId === ancestor.spanId || descendsFrom(parent, ancestor))
-
-const routes: Stub.Handler = (request) => {
-  if (request.method === "DELETE") return Stub.json({}, 202)
-  if (request.path === "/directories") return Stub.json(list([Directory.linked]))
-  if (request.path === "/directory_users") return Stub.json(list([DirectoryUser.veda]))
-  if (request.path === "/directory_groups") return Stub.json(list([DirectoryGroup.developers]))
-  if (request.path.startsWith("/directories/")) return Stub.json(Directory.linked)
-  if (request.path.startsWith("/directory_users/")) return Stub.json(DirectoryUser.veda)
-  return Stub.json(DirectoryGroup.developers)
-}
 
 interface SpanCase {
   readonly span: string
