@@ -307,6 +307,8 @@ export const UnknownEventName = Schema.String.pipe(
 )
 
 /**
+ * An event name outside `eventNames` (branded).
+ *
  * @since 0.1.0
  * @category models
  */

@@ -58,6 +58,8 @@ export const WebhookVerificationReason = Schema.Literal(
 )
 
 /**
+ * Why a delivery was rejected.
+ *
  * @since 0.1.0
  * @category models
  */
