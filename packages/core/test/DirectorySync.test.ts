@@ -9,9 +9,8 @@ import { routes } from "./fixtures/Routes.js"
 import { failure, tagged } from "./utils/Assertions.js"
 import * as Stub from "./utils/StubHttp.js"
 
-const packageJson = Schema.decodeUnknownSync(
-  Schema.parseJson(Schema.Struct({ name: Schema.String, version: Schema.String }))
-)(
+// The User-Agent must name the version users install.
+const { version } = Schema.decodeUnknownSync(Schema.parseJson(Schema.Struct({ version: Schema.String })))(
   readFileSync(new URL("../package.json", import.meta.url), "utf8")
 )
 
@@ -159,7 +158,7 @@ describe("DirectorySync requests", () => {
           const headers = requests[0]!.headers
           assert.strictEqual(headers.authorization, `Bearer ${Stub.apiKey}`)
           assert.strictEqual(headers.accept, "application/json")
-          assert.strictEqual(headers["user-agent"], `effect-workos/${packageJson.version}`)
+          assert.strictEqual(headers["user-agent"], `effect-workos/${version}`)
         })))
   }
 
