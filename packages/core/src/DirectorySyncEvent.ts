@@ -165,7 +165,11 @@ export class DirectoryToken extends Schema.Class<DirectoryToken>("@effect-workos
  * @category models
  */
 export class DirectoryActivated extends event<DirectoryActivated>()("dsync.activated", ActivatedDirectory) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "DirectoryActivated"
 }
 
@@ -176,7 +180,11 @@ export class DirectoryActivated extends event<DirectoryActivated>()("dsync.activ
  * @category models
  */
 export class DirectoryDeleted extends event<DirectoryDeleted>()("dsync.deleted", DeletedDirectory) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "DirectoryDeleted"
 }
 
@@ -187,7 +195,11 @@ export class DirectoryDeleted extends event<DirectoryDeleted>()("dsync.deleted",
  * @category models
  */
 export class UserCreated extends event<UserCreated>()("dsync.user.created", DirectoryUser) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "UserCreated"
 }
 
@@ -198,7 +210,11 @@ export class UserCreated extends event<UserCreated>()("dsync.user.created", Dire
  * @category models
  */
 export class UserUpdated extends event<UserUpdated>()("dsync.user.updated", UpdatedDirectoryUser) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "UserUpdated"
 }
 
@@ -209,7 +225,11 @@ export class UserUpdated extends event<UserUpdated>()("dsync.user.updated", Upda
  * @category models
  */
 export class UserDeleted extends event<UserDeleted>()("dsync.user.deleted", DirectoryUser) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "UserDeleted"
 }
 
@@ -220,7 +240,11 @@ export class UserDeleted extends event<UserDeleted>()("dsync.user.deleted", Dire
  * @category models
  */
 export class GroupCreated extends event<GroupCreated>()("dsync.group.created", DirectoryGroup) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "GroupCreated"
 }
 
@@ -231,7 +255,11 @@ export class GroupCreated extends event<GroupCreated>()("dsync.group.created", D
  * @category models
  */
 export class GroupUpdated extends event<GroupUpdated>()("dsync.group.updated", UpdatedDirectoryGroup) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "GroupUpdated"
 }
 
@@ -242,7 +270,11 @@ export class GroupUpdated extends event<GroupUpdated>()("dsync.group.updated", U
  * @category models
  */
 export class GroupDeleted extends event<GroupDeleted>()("dsync.group.deleted", DirectoryGroup) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "GroupDeleted"
 }
 
@@ -253,7 +285,11 @@ export class GroupDeleted extends event<GroupDeleted>()("dsync.group.deleted", D
  * @category models
  */
 export class GroupUserAdded extends event<GroupUserAdded>()("dsync.group.user_added", GroupMembership) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "GroupUserAdded"
 }
 
@@ -264,7 +300,11 @@ export class GroupUserAdded extends event<GroupUserAdded>()("dsync.group.user_ad
  * @category models
  */
 export class GroupUserRemoved extends event<GroupUserRemoved>()("dsync.group.user_removed", GroupMembership) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "GroupUserRemoved"
 }
 
@@ -275,7 +315,11 @@ export class GroupUserRemoved extends event<GroupUserRemoved>()("dsync.group.use
  * @category models
  */
 export class TokenCreated extends event<TokenCreated>()("dsync.token.created", DirectoryToken) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "TokenCreated"
 }
 
@@ -286,7 +330,11 @@ export class TokenCreated extends event<TokenCreated>()("dsync.token.created", D
  * @category models
  */
 export class TokenRevoked extends event<TokenRevoked>()("dsync.token.revoked", DirectoryToken) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "TokenRevoked"
 }
 
@@ -328,7 +376,11 @@ export class UnknownEvent extends Schema.Class<UnknownEvent>("@effect-workos/cor
   /** The payload exactly as sent (snake_case keys). */
   data: Schema.Unknown
 }) {
-  /** Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`). */
+  /**
+   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
+   *
+   * @since 0.1.0
+   */
   readonly _tag = "UnknownEvent"
 }
 

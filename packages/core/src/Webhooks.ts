@@ -83,6 +83,8 @@ export class WebhookVerificationError
   implements HttpServerRespondable.Respondable
 {
   /**
+   * The answer an HTTP route gives when it leaves this error unhandled: `400 Bad Request`.
+   *
    * @since 0.1.0
    */
   [HttpServerRespondable.symbol]() {
@@ -252,11 +254,18 @@ const parsePayload = (payload: string | Uint8Array): Either.Either<unknown, stri
  *
  * @example
  * ```ts
- * const event = yield* Webhooks.verify({
- *   payload: rawBody,
- *   signature: headers["workos-signature"],
- *   secret: Redacted.make(process.env.WORKOS_WEBHOOK_SECRET!)
- * })
+ * import { Webhooks } from "@effect-workos/core"
+ * import { Console, Effect, Redacted } from "effect"
+ *
+ * declare const rawBody: string
+ * declare const signature: string | undefined
+ *
+ * const program = Effect.gen(function*() {
+ *   const event = yield* Webhooks.verify({ payload: rawBody, signature, secret: Redacted.make("whsec_...") })
+ *   yield* Console.log(event.event, event.id)
+ * }).pipe(
+ *   Effect.catchTag("WebhookVerificationError", (error) => Console.error(error.reason, error.message))
+ * )
  * ```
  *
  * @since 0.1.0
@@ -317,11 +326,21 @@ export const verify = Effect.fn("Webhooks.verify")(function*(options: VerifyOpti
  *
  * @example
  * ```ts
- * HttpRouter.post("/webhooks/workos", Effect.gen(function*() {
- *   const event = yield* Webhooks.verifyRequest({ secret })
- *   yield* handle(event)
- *   return HttpServerResponse.empty({ status: 200 })
- * }))
+ * import { Webhooks } from "@effect-workos/core"
+ * import { HttpRouter, HttpServerResponse } from "@effect/platform"
+ * import { Config, Console, Effect } from "effect"
+ *
+ * const router = HttpRouter.empty.pipe(
+ *   HttpRouter.post(
+ *     "/webhooks/workos",
+ *     Effect.gen(function*() {
+ *       const secret = yield* Config.redacted("WORKOS_WEBHOOK_SECRET")
+ *       const event = yield* Webhooks.verifyRequest({ secret })
+ *       yield* Console.log(event.event, event.id)
+ *       return HttpServerResponse.empty({ status: 204 })
+ *     })
+ *   )
+ * )
  * ```
  *
  * @since 0.1.0
