@@ -201,10 +201,17 @@ describe("FakeWorkOS: changes record dsync events", () => {
       }
       const build = (seed: FakeWorkOS.Seed) => Effect.flip(Effect.scoped(Layer.build(FakeWorkOS.layer(seed))))
       assert.strictEqual((yield* build({ groups: [group] })).reason, "NotFound")
-      const directory = yield* Effect.scoped(Effect.flatMap(
-        Layer.build(FakeWorkOS.layer()),
-        (context) => Effect.provide(FakeWorkOS.FakeWorkOS, context)
-      )).pipe(Effect.flatMap((fake) => fake.addDirectory({ name: "Twice", id: "directory_1" })))
+      const directory: FakeWorkOS.DirectoryRecord = {
+        id: "directory_1",
+        organizationId: null,
+        externalKey: "key",
+        type: "okta scim v2.0",
+        state: "linked",
+        name: "Twice",
+        domain: null,
+        createdAt: "2024-01-01T00:00:00.000Z",
+        updatedAt: "2024-01-01T00:00:00.000Z"
+      }
       assert.strictEqual((yield* build({ directories: [directory, directory] })).reason, "Conflict")
     }))
 
