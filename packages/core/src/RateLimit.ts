@@ -1,9 +1,15 @@
 /**
  * Client-side rate limits, so a full sync runs at the fastest rate WorkOS
  * allows without tripping a 429: a budget per API key, and a budget per
- * directory on `/directory_users`. A request with budget left in every
- * budget it uses goes out at once; one without waits until the oldest send
- * in the full window leaves it, then looks again.
+ * directory on `/directory_users`. A request with room in every budget it
+ * uses goes out at once; one without waits until the oldest request in the
+ * full window leaves it, then looks again.
+ *
+ * WorkOS counts a request when it arrives, which the client cannot see. A
+ * request that took longer than the fastest one in its budget may have
+ * spent that extra time on its way there (a new connection, a slow proxy),
+ * so it holds its place in the window that much longer; `margin` covers the
+ * remaining jitter.
  *
  * @since 0.1.0
  */
@@ -58,13 +64,20 @@ export const workosLimits: { readonly perKey: Budget; readonly directoryUsers: B
 }
 
 /**
- * Waits until a request may be sent, then counts it in every budget it uses.
+ * Runs requests within the budgets.
  *
  * @since 0.1.0
  * @category models
  */
 export interface RateLimiter {
-  readonly acquire: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<void>
+  /**
+   * Runs `send` (one attempt at `request`) once every budget the request
+   * uses has room, counting it in them, and times it.
+   */
+  readonly limit: <A, E, R>(
+    request: HttpClientRequest.HttpClientRequest,
+    send: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, R>
 }
 
 /**
@@ -73,36 +86,89 @@ export interface RateLimiter {
  * @since 0.1.0
  * @category constructors
  */
-export const unlimited: RateLimiter = { acquire: () => Effect.void }
+export const unlimited: RateLimiter = { limit: (_, send) => send }
+
+/** A request counted in a window: sent at `sent`, answered after `took` (pending while undefined). */
+interface Entry {
+  readonly sent: number
+  took: number | undefined
+  /** When it is taken to have reached WorkOS: `sent` plus how much longer it took than the fastest. */
+  arrived: number
+}
 
 /**
- * The send times of the last `limit` requests, in a ring. Sends are only
- * recorded at the moment they happen, so the log is in time order and the
- * oldest of the last `limit` is the only one that can hold the next back.
+ * The requests of one budget that can still hold a new one back, ordered by
+ * `arrived`: answered ones that arrived less than an interval ago, and
+ * pending ones, which are taken to arrive at any moment.
  */
 class Window {
-  private readonly sends: Float64Array
-  private next = 0
-  private count = 0
-  constructor(readonly limit: number, readonly interval: number) {
-    this.sends = new Float64Array(limit)
-  }
+  private entries: Array<Entry> = []
+  private pending = 0
+  private fastest = Number.POSITIVE_INFINITY
+  constructor(readonly limit: number, readonly interval: number) {}
 
-  /** Earliest time, not before `now`, at which one more send keeps every window within `limit`. */
+  /** Earliest time, not before `now`, at which one more request keeps every window within `limit`. */
   earliest(now: number): number {
-    return this.count < this.limit ? now : Math.max(now, this.sends[this.next]! + this.interval)
+    this.prune(now)
+    const entries = this.entries
+    if (entries.length < this.limit) return now
+    // The limit-th latest arrival decides; pending requests count as arriving now.
+    let answered = this.limit - this.pending
+    if (answered <= 0) return now + this.interval
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = entries[i]!
+      if (entry.took !== undefined && --answered === 0) return Math.max(now, entry.arrived + this.interval)
+    }
+    return now
   }
 
-  record(now: number): void {
-    this.sends[this.next] = now
-    this.next = (this.next + 1) % this.limit
-    if (this.count < this.limit) this.count++
+  record(now: number): Entry {
+    const entry: Entry = { sent: now, took: undefined, arrived: now }
+    this.pending++
+    this.insert(entry)
+    return entry
+  }
+
+  complete(entry: Entry, now: number): void {
+    const took = now - entry.sent
+    entry.took = took
+    this.pending--
+    if (took < this.fastest) {
+      // A new fastest request: every answered one may have spent longer on its way.
+      this.fastest = took
+      for (const e of this.entries) e.arrived = e.sent + (e.took === undefined ? 0 : e.took - took)
+      this.entries.sort((a, b) => a.arrived - b.arrived)
+      return
+    }
+    const index = this.entries.indexOf(entry)
+    if (index !== -1) this.entries.splice(index, 1)
+    entry.arrived = entry.sent + took - this.fastest
+    this.insert(entry)
   }
 
   /** No longer holds anything back at `now`. */
   idle(now: number): boolean {
-    const newest = this.sends[(this.next + this.limit - 1) % this.limit]!
-    return this.count === 0 || newest + this.interval <= now
+    this.prune(now)
+    return this.entries.length === 0
+  }
+
+  private insert(entry: Entry): void {
+    const entries = this.entries
+    let low = 0
+    let high = entries.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (entries[middle]!.arrived <= entry.arrived) low = middle + 1
+      else high = middle
+    }
+    entries.splice(low, 0, entry)
+  }
+
+  private prune(now: number): void {
+    const horizon = now - this.interval
+    if (this.entries.length > 0 && this.entries[0]!.arrived <= horizon) {
+      this.entries = this.entries.filter((e) => e.took === undefined || e.arrived > horizon)
+    }
   }
 }
 
@@ -169,19 +235,22 @@ export const make = (options: Options | false = {}): Effect.Effect<RateLimiter> 
     // A waiting request holds no place in any budget: it looks again when it
     // wakes, so a request held back by its directory never delays another
     // directory's request through the shared per-key budget.
-    const acquire = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<void> => {
-      const key = directoryUsersKey(request)
-      const attempt: Effect.Effect<void> = Effect.flatMap(now, (at) => {
+    const acquire = (key: string | undefined): Effect.Effect<(answered: number) => void> =>
+      Effect.flatMap(now, (at) => {
         const directory = windowFor(key, at)
         const ready = Math.max(directory?.earliest(at) ?? at, global?.earliest(at) ?? at)
-        if (ready <= at) {
-          directory?.record(at)
-          global?.record(at)
-          return Effect.void
-        }
-        return Effect.zipRight(Effect.sleep(Duration.millis(ready - at)), attempt)
+        if (ready > at) return Effect.zipRight(Effect.sleep(Duration.millis(ready - at)), acquire(key))
+        const inDirectory = directory?.record(at)
+        const inGlobal = global?.record(at)
+        return Effect.succeed((answered: number) => {
+          if (inDirectory !== undefined) directory?.complete(inDirectory, answered)
+          if (inGlobal !== undefined) global?.complete(inGlobal, answered)
+        })
       })
-      return attempt
-    }
-    return Effect.succeed<RateLimiter>({ acquire })
+    const limit = <A, E, R>(request: HttpClientRequest.HttpClientRequest, send: Effect.Effect<A, E, R>) =>
+      Effect.flatMap(
+        acquire(directoryUsersKey(request)),
+        (complete) => Effect.ensuring(send, Effect.map(now, complete))
+      )
+    return Effect.succeed<RateLimiter>({ limit })
   })

@@ -173,8 +173,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
 
     // One attempt: wait for budget, send, and turn an error status into its tagged error.
     const attempt = (request: HttpClientRequest.HttpClientRequest, path: string) =>
-      limiter.acquire(request).pipe(
-        Effect.zipRight(exchange(request, path)),
+      limiter.limit(request, exchange(request, path)).pipe(
         Effect.flatMap((response) =>
           response.status >= 200 && response.status < 300
             ? Effect.succeed(response)

@@ -31,7 +31,8 @@ const wireUser = (id: string) => ({
  * `latency` is how long each answer takes, on the Clock.
  */
 const directory = (pages: number, size: number, latency: (page: number) => Duration.DurationInput = () => 0) => {
-  const expected = Array.from({ length: pages }, (_, p) => Array.from({ length: size }, (_, i) => userId(p + 1, i))).flat()
+  const expected = Array.from({ length: pages }, (_, p) => Array.from({ length: size }, (_, i) => userId(p + 1, i)))
+    .flat()
   const stub = StubHttp.directorySync((request) => {
     const page = request.query.after === undefined ? 1 : Number(request.query.after.slice("page_".length)) + 1
     const body = {
@@ -134,7 +135,10 @@ describe("Pagination prefetch", () => {
           Stream.runCollect,
           Effect.provide(layer)
         )
-        assert.deepStrictEqual(Chunk.toReadonlyArray(Chunk.map(users, (user) => user.id)), [0, 1, 2, 3, 4].map((i) => userId(1, i)))
+        assert.deepStrictEqual(
+          Chunk.toReadonlyArray(Chunk.map(users, (user) => user.id)),
+          [0, 1, 2, 3, 4].map((i) => userId(1, i))
+        )
         assert.strictEqual(requests.length, 1)
       }))
   }

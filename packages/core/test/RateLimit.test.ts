@@ -10,15 +10,25 @@ import * as StubHttp from "./utils/StubHttp.js"
 
 const emptyPage = { object: "list", data: [], list_metadata: { before: null, after: null } }
 
-/** The real client over a stub that stamps each request with the `Clock` time it arrived. */
-const recording = (options: Partial<WorkOSClient.Options> = {}, answer: (index: number) => Response = () => StubHttp.json(emptyPage)) => {
+/**
+ * The real client over a stub that stamps each request with the `Clock` time
+ * it arrived, `forward(index)` after it was sent, then answers at once.
+ */
+const recording = (
+  options: Partial<WorkOSClient.Options> = {},
+  answer: (index: number) => Response = () => StubHttp.json(emptyPage),
+  forward: (index: number) => number = () => 0
+) => {
   const sent: Array<{ readonly at: number; readonly key: string }> = []
   const stub = StubHttp.directorySync(
     (request, index) =>
-      Effect.map(Clock.currentTimeMillis, (at) => {
-        sent.push({ at, key: `${request.path} ${request.query.directory ?? ""}/${request.query.group ?? ""}` })
-        return answer(index)
-      }),
+      Effect.sleep(forward(index)).pipe(
+        Effect.zipRight(Clock.currentTimeMillis),
+        Effect.map((at) => {
+          sent.push({ at, key: `${request.path} ${request.query.directory ?? ""}/${request.query.group ?? ""}` })
+          return answer(index)
+        })
+      ),
     { rateLimit: {}, ...options }
   )
   return { ...stub, sent }
@@ -96,6 +106,19 @@ describe("RateLimit (through WorkOSClient)", () => {
       assert.strictEqual(Math.max(...timesOf(sent, "/directory_users directory_a/")), 4100)
     }))
 
+  it.effect("a request slow to arrive holds its place longer: WorkOS never sees 5 in a second", () =>
+    Effect.gen(function*() {
+      // The first request spends 300 ms on its way (a new connection); the others arrive at once.
+      const { layer, sent } = recording({}, undefined, (index) => index === 0 ? 300 : 0)
+      const fiber = yield* burst(8, { directory: "directory_a" }).pipe(Effect.provide(layer), Effect.fork)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      const arrivals = sent.map((s) => s.at).sort((a, b) => a - b)
+      assert.strictEqual(busiestWindow(arrivals), 4)
+      // Three more as soon as the fast ones leave their window, the last once the slow one does.
+      assert.deepStrictEqual(arrivals, [0, 0, 0, 300, 1025, 1025, 1025, 1325])
+    }))
+
   it.effect("the per-key budget holds across directories", () =>
     Effect.gen(function*() {
       const perKey: RateLimit.Budget = { limit: 6, interval: "1 second" }
@@ -122,13 +145,19 @@ describe("RateLimit (through WorkOSClient)", () => {
       const { layer, sent } = recording({ rateLimit: { perKey: { limit: 3, interval: "1 second" } } }, () =>
         StubHttp.json({ ...emptyPage }))
       const fiber = yield* Effect.flatMap(DirectorySync.DirectorySync, (ds) =>
-        Effect.forEach(Array.from({ length: 7 }), () => ds.listDirectories(), { concurrency: "unbounded" })).pipe(
+        Effect.forEach(Array.from({ length: 7 }), () =>
+          ds.listDirectories(), { concurrency: "unbounded" })).pipe(
           Effect.provide(layer),
           Effect.fork
         )
       yield* TestClock.adjust("1 minute")
       yield* Fiber.join(fiber)
-      assert.deepStrictEqual(sent.map((s) => s.at), [0, 0, 0, 1025, 1025, 1025, 2050])
+      assert.deepStrictEqual(
+        sent.map((s) =>
+          s.at
+        ),
+        [0, 0, 0, 1025, 1025, 1025, 2050]
+      )
     }))
 
   it.effect("a group-only list is limited per group, apart from directories", () =>
@@ -175,7 +204,9 @@ describe("RateLimit (through WorkOSClient)", () => {
 
   it.effect("directoryUsers: false keeps only the per-key budget", () =>
     Effect.gen(function*() {
-      const { layer, sent } = recording({ rateLimit: { directoryUsers: false, perKey: { limit: 10, interval: "1 second" } } })
+      const { layer, sent } = recording({
+        rateLimit: { directoryUsers: false, perKey: { limit: 10, interval: "1 second" } }
+      })
       const fiber = yield* burst(12, { directory: "directory_a" }).pipe(Effect.provide(layer), Effect.fork)
       yield* TestClock.adjust("1 minute")
       yield* Fiber.join(fiber)
@@ -186,7 +217,10 @@ describe("RateLimit (through WorkOSClient)", () => {
     Effect.gen(function*() {
       const { layer, sent } = recording(
         { retry: { times: 2 } },
-        (index) => index === 0 ? StubHttp.json({ message: "Too many requests" }, 429, { "retry-after": "2" }) : StubHttp.json(emptyPage)
+        (index) =>
+          index === 0
+            ? StubHttp.json({ message: "Too many requests" }, 429, { "retry-after": "2" })
+            : StubHttp.json(emptyPage)
       )
       const fiber = yield* burst(5, { directory: "directory_a" }).pipe(Effect.provide(layer), Effect.fork)
       yield* TestClock.adjust("1 minute")
