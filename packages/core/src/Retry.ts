@@ -71,7 +71,9 @@ export const honorRetryAfter = <Out>(
   Schedule.intersect(self, Schedule.identity<WorkOSError.WorkOSError>()).pipe(
     Schedule.modifyDelay(([, error], delay) =>
       Option.match(WorkOSError.retryAfter(error), {
-        onNone: () => delay,
+        // Whole milliseconds: a jittered fraction would leave TestClock at an instant it
+        // cannot turn into nanoseconds, and the rate limiter reads nanoseconds.
+        onNone: () => Duration.millis(Math.round(Duration.toMillis(delay))),
         onSome: (wait) => Duration.min(wait, maxRetryAfter)
       })
     ),
