@@ -246,7 +246,7 @@ describe("FakeWorkOS: GET /events", () => {
       const { fake } = yield* scene
       const recorded = yield* fake.events
       const page = yield* events("limit=3")
-      assert.deepStrictEqual(page.data, recorded.slice(0, 3))
+      assert.deepStrictEqual<unknown>(page.data, recorded.slice(0, 3))
       assert.deepStrictEqual(page.list_metadata, { after: recorded[2]!.id })
       const rest = yield* events(`after=${recorded[2]!.id}`)
       assert.deepStrictEqual(ids(rest), [recorded[3]!.id])

@@ -12,13 +12,11 @@ import type * as WorkOSError from "@effect-workos/core/WorkOSError"
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as TestClock from "effect/TestClock"
 import * as FakeWorkOS from "../../src/FakeWorkOS.js"
 import * as Generators from "../../src/Generators.js"
+import { settle } from "../utils/Clock.js"
 
 /** A way of running the client on a fake seeded with `seed`. */
 export type Implementation = (
@@ -29,15 +27,6 @@ export type Implementation = (
 export const data = Generators.generate({ seed: 7, directories: 3, usersPerDirectory: 250, groupsPerDirectory: 12 })
 
 const [acme, globex] = data.directories as [FakeWorkOS.DirectoryRecord, FakeWorkOS.DirectoryRecord]
-
-// Runs an effect to the end under TestClock, moving the clock while it waits
-// (the client's rate limits and backoff sleep).
-const settle = <A, E>(effect: Effect.Effect<A, E>) =>
-  Effect.gen(function*() {
-    const fiber = yield* Effect.fork(effect)
-    while (Option.isNone(yield* Fiber.poll(fiber))) yield* TestClock.adjust("100 millis")
-    return yield* Fiber.join(fiber)
-  })
 
 const ids = (items: ReadonlyArray<{ readonly id: string }>) => items.map((item) => item.id)
 
