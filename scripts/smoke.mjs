@@ -31,8 +31,10 @@ const fail = (message) => {
   throw new Error(message)
 }
 const run = (command, args, options = {}) => {
-  const result = ChildProcess.spawnSync(command, args, { stdio: "inherit", ...options })
-  if (result.status !== 0) fail(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`)
+  const result = ChildProcess.spawnSync(command, args, { stdio: "inherit", encoding: "utf8", ...options })
+  if (result.status !== 0) {
+    fail(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}\n${result.stdout ?? ""}${result.stderr ?? ""}`)
+  }
   return result
 }
 const output = (command, args, options = {}) => ChildProcess.spawnSync(command, args, { encoding: "utf8", ...options })
@@ -59,7 +61,8 @@ Fs.mkdirSync(tarballs)
 try {
   step("pack")
   for (const pkg of packages) {
-    pnpm(["pack", "--pack-destination", tarballs], { cwd: Path.join(root, "packages", pkg) })
+    // quiet: the file list is checked below, through what the consumer can import
+    pnpm(["pack", "--pack-destination", tarballs], { cwd: Path.join(root, "packages", pkg), stdio: "pipe" })
   }
   const packed = Fs.readdirSync(tarballs).filter((file) => file.endsWith(".tgz")).map((file) =>
     Path.join(tarballs, file)
@@ -68,6 +71,8 @@ try {
   for (const tarball of packed) {
     const manifest = output("tar", ["-xzOf", tarball, "package/package.json"]).stdout
     if (manifest.includes("workspace:")) fail(`${Path.basename(tarball)} still has a workspace: range`)
+    const files = output("tar", ["-tzf", tarball]).stdout.trim().split("\n").length
+    console.log(`${Path.basename(tarball)}: ${files} files`)
   }
 
   step(`install the tarballs with ${userDependencies.join(" ")} (npm, in ${app})`)
