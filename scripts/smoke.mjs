@@ -33,7 +33,8 @@ const fail = (message) => {
 const run = (command, args, options = {}) => {
   const result = ChildProcess.spawnSync(command, args, { stdio: "inherit", encoding: "utf8", ...options })
   if (result.status !== 0) {
-    fail(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}\n${result.stdout ?? ""}${result.stderr ?? ""}`)
+    const printed = `${result.stdout ?? ""}${result.stderr ?? ""}`
+    fail(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}\n${printed}`)
   }
   return result
 }
