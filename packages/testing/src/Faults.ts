@@ -434,7 +434,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
           response.body._tag !== "Uint8Array"
         ) return response
         yield* countFault(fault)
-        return yield* (yield* Transport).truncate({
+        return yield* (yield* Transport).truncate(request, {
           status: response.status,
           headers: response.headers,
           body: response.body.body
@@ -451,7 +451,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
           byRoute: bump(s.byRoute, `${info.method} ${info.route}`)
         }))
         const response = yield* serve(app, info)
-        if (response === undefined) return yield* (yield* Transport).drop
+        if (response === undefined) return yield* (yield* Transport).drop(request)
         yield* count((s) => ({
           ...s,
           byStatus: bump(s.byStatus, String(response.status)),

@@ -9,7 +9,6 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -52,12 +51,13 @@ export interface Options {
 
 // Faults below HTTP act on the socket itself.
 const nodeTransport: TransportService = {
-  drop: Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
-    NodeHttpServerRequest.toServerResponse(request).destroy()
-    return HttpServerResponse.empty()
-  }),
-  truncate: (response) =>
-    Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
+  drop: (request) =>
+    Effect.sync(() => {
+      NodeHttpServerRequest.toServerResponse(request).destroy()
+      return HttpServerResponse.empty()
+    }),
+  truncate: (request, response) =>
+    Effect.sync(() => {
       const nodeResponse = NodeHttpServerRequest.toServerResponse(request)
       const half = response.body.subarray(0, Math.floor(response.body.length / 2))
       // Content-Length promises the whole body; once half of it has left, the socket closes.

@@ -23,7 +23,7 @@ const bodyOf = (request: HttpClientRequest.HttpClientRequest) => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
-      return Effect.succeed(undefined)
+      return Effect.succeed(null)
     case "Uint8Array":
       return Effect.succeed(new Uint8Array(body.body))
     case "FormData":
@@ -47,18 +47,19 @@ export const make = (app: HttpApp.Default): HttpClient.HttpClient =>
           new Request(url, {
             method: request.method,
             headers: request.headers,
-            body: body ?? null,
+            body,
             ...(body instanceof ReadableStream ? { duplex: "half" } : {})
           }),
         catch: (cause) => encodeError(request, "the request could not be built", cause)
       })
       let dropped = false
       const transport: TransportService = {
-        drop: Effect.sync(() => {
-          dropped = true
-          return HttpServerResponse.empty()
-        }),
-        truncate: (response) => Effect.succeed(brokenBody(response))
+        drop: () =>
+          Effect.sync(() => {
+            dropped = true
+            return HttpServerResponse.empty()
+          }),
+        truncate: (_, response) => Effect.succeed(brokenBody(response))
       }
       const response = yield* app.pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(webRequest)),

@@ -8,6 +8,7 @@
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Context from "effect/Context"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 
@@ -21,19 +22,24 @@ export interface TruncatedResponse {
 
 /** @internal */
 export interface Service {
-  /** Ends the exchange without a response. */
-  readonly drop: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+  /** Ends the exchange of `request` without a response. */
+  readonly drop: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse>
   /** Announces the whole body's length, then delivers only its first half. */
   readonly truncate: (
+    request: HttpServerRequest.HttpServerRequest,
     response: TruncatedResponse
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
 }
 
+/** The body of a response ended before its announced length. @internal */
+export class BodyCut extends Data.TaggedError("BodyCut")<{ readonly delivered: number; readonly announced: number }> {}
+
 /** A body stream that breaks after its first half. @internal */
-export const brokenBody = (response: TruncatedResponse): HttpServerResponse.HttpServerResponse =>
-  HttpServerResponse.stream(
-    Stream.make(response.body.subarray(0, Math.floor(response.body.length / 2))).pipe(
-      Stream.concat(Stream.fail(new Error("connection closed before the body was complete")))
+export const brokenBody = (response: TruncatedResponse): HttpServerResponse.HttpServerResponse => {
+  const half = Math.floor(response.body.length / 2)
+  return HttpServerResponse.stream(
+    Stream.make(response.body.subarray(0, half)).pipe(
+      Stream.concat(Stream.fail(new BodyCut({ delivered: half, announced: response.body.length })))
     ),
     {
       status: response.status,
@@ -42,12 +48,13 @@ export const brokenBody = (response: TruncatedResponse): HttpServerResponse.Http
       contentLength: response.body.length
     }
   )
+}
 
 /** @internal */
 export class Transport extends Context.Reference<Transport>()("@effect-workos/testing/internal/Transport", {
   // Served by something that provides no transport: the best an HttpApp can do on its own.
   defaultValue: (): Service => ({
-    drop: Effect.succeed(HttpServerResponse.empty({ status: 502 })),
-    truncate: (response) => Effect.succeed(brokenBody(response))
+    drop: () => Effect.succeed(HttpServerResponse.empty({ status: 502 })),
+    truncate: (_, response) => Effect.succeed(brokenBody(response))
   })
 }) {}
