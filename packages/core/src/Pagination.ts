@@ -6,6 +6,7 @@
  */
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
@@ -162,12 +163,19 @@ export const stream = <A, E, R>(
     let granted = 0
     let taken = 0
     let waiting = false
+    // Completed when the consumer next pulls, while the producer settles.
+    let pulled: Deferred.Deferred<void> | undefined
 
     const producer = Effect.gen(function*() {
       let cursor = options.cursor
       while (true) {
         yield* Queue.take(credits)
-        if (!waiting) yield* settle
+        if (!waiting) {
+          // A consumer that pulls again is not stopping: no need to wait for the hop.
+          pulled = yield* Deferred.make<void>()
+          yield* Effect.raceFirst(settle, Deferred.await(pulled))
+          pulled = undefined
+        }
         const exit = yield* Effect.exit(fetch(cursor))
         yield* Queue.offer(pages, Exit.map(exit, Option.some))
         if (Exit.isFailure(exit)) return
@@ -186,6 +194,7 @@ export const stream = <A, E, R>(
     }
     const pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>> = Effect.suspend(() => {
       waiting = true
+      if (pulled !== undefined) Deferred.unsafeDone(pulled, Exit.void)
       return Effect.zipRight(grantUpTo(taken + 1), Queue.take(pages))
     }).pipe(
       Effect.flatMap((exit): Effect.Effect<Chunk.Chunk<A>, Option.Option<E>> => {

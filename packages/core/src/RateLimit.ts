@@ -7,9 +7,9 @@
  *
  * WorkOS counts a request when it arrives, which the client cannot see. A
  * request that took longer than the fastest one in its budget may have
- * spent that extra time on its way there (a new connection, a slow proxy),
- * so it holds its place in the window that much longer; `margin` covers the
- * remaining jitter.
+ * spent that extra time on its way there (a new connection, a slow proxy, a
+ * busy server), so it holds its place in the window that much longer;
+ * `margin` covers the remaining jitter.
  *
  * @since 0.1.0
  */
@@ -92,9 +92,19 @@ export const unlimited: RateLimiter = { limit: (_, send) => send }
 interface Entry {
   readonly sent: number
   took: number | undefined
-  /** When it is taken to have reached WorkOS: `sent` plus how much longer it took than the fastest. */
+  /** When it is taken to have reached WorkOS (see `arrival`). */
   arrived: number
 }
+
+/**
+ * When a request is taken to have reached WorkOS: half the fastest round
+ * trip of its budget before its answer came back, and no earlier than it was
+ * sent. Its time beyond the fastest round trip may all have been spent on the
+ * way there (a new connection, a slow proxy, a busy server), and at least
+ * half a round trip is spent on the way back.
+ */
+const arrival = (entry: Entry, fastest: number): number =>
+  entry.took === undefined ? entry.sent : entry.sent + entry.took - fastest / 2
 
 /**
  * The requests of one budget that can still hold a new one back, ordered by
@@ -136,13 +146,13 @@ class Window {
     if (took < this.fastest) {
       // A new fastest request: every answered one may have spent longer on its way.
       this.fastest = took
-      for (const e of this.entries) e.arrived = e.sent + (e.took === undefined ? 0 : e.took - took)
+      for (const e of this.entries) e.arrived = arrival(e, took)
       this.entries.sort((a, b) => a.arrived - b.arrived)
       return
     }
     const index = this.entries.indexOf(entry)
     if (index !== -1) this.entries.splice(index, 1)
-    entry.arrived = entry.sent + took - this.fastest
+    entry.arrived = arrival(entry, this.fastest)
     this.insert(entry)
   }
 
