@@ -25,6 +25,23 @@ export const baseUrl = "https://api.workos.test"
  * injected faults recover) and WorkOS's rate limits. Both wait with
  * `Effect.sleep`, so under `TestClock` advance the clock for them.
  *
+ * @example
+ * ```ts
+ * import { DirectorySync } from "@effect-workos/core"
+ * import { DirectorySyncTest, FakeWorkOS } from "@effect-workos/testing"
+ * import { Effect, Stream } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* FakeWorkOS.FakeWorkOS
+ *   const directory = yield* fake.addDirectory({ name: "Foo Corp" })
+ *   yield* fake.addUser({ directoryId: directory.id, firstName: "Ada", email: "ada@foo-corp.com" })
+ *   const directorySync = yield* DirectorySync.DirectorySync
+ *   return yield* Stream.runCollect(directorySync.streamUsers({ directory: directory.id }))
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(DirectorySyncTest.layer())))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

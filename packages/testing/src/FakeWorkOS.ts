@@ -578,6 +578,24 @@ export const httpApp: HttpApp.Default<never, FakeWorkOS> = Effect.flatMap(FakeWo
  * (only the path and query are read). Injected faults apply; latency uses
  * `Effect.sleep`, so `TestClock` controls it.
  *
+ * @example
+ * ```ts
+ * import { DirectorySync, WorkOSClient } from "@effect-workos/core"
+ * import { FakeWorkOS } from "@effect-workos/testing"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * // Your own client options (here: no retries), answered in memory.
+ * const TestWorkOS = DirectorySync.layer.pipe(
+ *   Layer.provide(WorkOSClient.layer({
+ *     apiKey: Redacted.make(FakeWorkOS.defaultApiKey),
+ *     baseUrl: "https://api.workos.test",
+ *     retry: false
+ *   })),
+ *   Layer.provide(FakeWorkOS.layerHttpClient),
+ *   Layer.provideMerge(FakeWorkOS.layer())
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -17,7 +17,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as Prng from "./internal/prng.js"
-import { bearerOf, infoOf, type RequestInfo as Info } from "./internal/request.js"
+import { bearerOf, infoOf } from "./internal/request.js"
 import { Transport } from "./internal/transport.js"
 
 /**
@@ -184,7 +184,13 @@ export const truncateBody: Fault = { _tag: "TruncateBody" }
  * @since 0.1.0
  * @category models
  */
-export interface RequestInfo extends Info {}
+export interface RequestInfo {
+  readonly method: string
+  /** The path, without the query. */
+  readonly path: string
+  readonly route: string
+  readonly searchParams: URLSearchParams
+}
 
 /**
  * When to inject a fault. `route` is a pattern (`"/directory_users"`,
@@ -192,6 +198,21 @@ export interface RequestInfo extends Info {}
  * next N matching requests; `probability` (0 to 1, from a seeded generator)
  * makes it fire only sometimes. With neither, it fires on every match.
  * Latencies add up; the first other fault that fires decides the answer.
+ *
+ * @example
+ * ```ts
+ * import { FakeWorkOS, Faults } from "@effect-workos/testing"
+ * import { Effect } from "effect"
+ *
+ * const flaky = Effect.gen(function*() {
+ *   const fake = yield* FakeWorkOS.FakeWorkOS
+ *   yield* fake.faults.inject(
+ *     { route: "/directory_users", fault: Faults.status(503), times: 2 },
+ *     { fault: Faults.latency("200 millis"), probability: 0.1 },
+ *     { route: "GET /directories/:id", fault: Faults.dropConnection, times: 1 }
+ *   )
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models

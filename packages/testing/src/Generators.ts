@@ -210,6 +210,14 @@ const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-")
  * department and sometimes to a second one. Fast enough for hundreds of
  * thousands of users.
  *
+ * @example
+ * ```ts
+ * import { FakeWorkOS, Generators } from "@effect-workos/testing"
+ *
+ * const seed = Generators.generate({ seed: 42, directories: 3, usersPerDirectory: 1000, groupsPerDirectory: 8 })
+ * const Fake = FakeWorkOS.layer({ ...seed, apiKey: "sk_test_mine" })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -80,6 +80,28 @@ const nodeTransport: TransportService = {
  * Serves the `FakeWorkOS` in context on `127.0.0.1` for as long as the layer
  * lives, and provides its address as `FakeServer`.
  *
+ * @example
+ * ```ts
+ * import { DirectorySync, WorkOSClient } from "@effect-workos/core"
+ * import { FakeWorkOS, Generators } from "@effect-workos/testing"
+ * import * as Server from "@effect-workos/testing/Server"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * // The real client, over fetch, against the fake on an ephemeral port.
+ * const LocalWorkOS = Layer.unwrapEffect(Effect.gen(function*() {
+ *   const fake = yield* FakeWorkOS.FakeWorkOS
+ *   const server = yield* Server.FakeServer
+ *   return DirectorySync.layer.pipe(
+ *     Layer.provide(WorkOSClient.layer({ apiKey: yield* fake.apiKey, baseUrl: server.baseUrl })),
+ *     Layer.provide(FetchHttpClient.layer)
+ *   )
+ * })).pipe(
+ *   Layer.provideMerge(Server.layer()),
+ *   Layer.provideMerge(FakeWorkOS.layer(Generators.generate({ directories: 2, usersPerDirectory: 500 })))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

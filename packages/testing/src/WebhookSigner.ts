@@ -168,6 +168,23 @@ export class WebhookDeliveryError extends Schema.TaggedError<WebhookDeliveryErro
  * `WorkOS-Signature`), reporting each answer's status; any status is a result,
  * a network failure is a `WebhookDeliveryError`.
  *
+ * @example
+ * ```ts
+ * import { FakeWorkOS, WebhookSigner } from "@effect-workos/testing"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * // Every change recorded so far, to your webhook route.
+ * const deliverAll = Effect.gen(function*() {
+ *   const fake = yield* FakeWorkOS.FakeWorkOS
+ *   return yield* WebhookSigner.deliver({
+ *     url: "http://localhost:3000/webhooks/workos",
+ *     events: yield* fake.events,
+ *     secret: "whsec_test"
+ *   })
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
+ *
  * @since 0.1.0
  * @category delivery
  */

@@ -5,14 +5,7 @@
  * @internal
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-
-/** @internal */
-export interface RequestInfo {
-  readonly method: string
-  readonly path: string
-  readonly route: string
-  readonly searchParams: URLSearchParams
-}
+import type { RequestInfo } from "../Faults.js"
 
 const withId = /^\/(directories|directory_users|directory_groups)\/[^/]+$/
 
