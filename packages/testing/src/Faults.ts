@@ -298,12 +298,18 @@ interface ActiveRule {
   readonly remaining: number | undefined
 }
 
-interface Budgets {
-  readonly perKey: { readonly limit: number; readonly interval: number } | undefined
-  readonly directoryUsers: { readonly limit: number; readonly interval: number } | undefined
+// A budget with its interval in milliseconds.
+interface Limit {
+  readonly limit: number
+  readonly interval: number
 }
 
-const toBudget = (budget: RateLimit.Budget | false | undefined, fallback: RateLimit.Budget) => {
+interface Budgets {
+  readonly perKey: Limit | undefined
+  readonly directoryUsers: Limit | undefined
+}
+
+const toBudget = (budget: RateLimit.Budget | false | undefined, fallback: RateLimit.Budget): Limit | undefined => {
   if (budget === false) return undefined
   const { interval, limit } = budget ?? fallback
   return { limit, interval: Duration.toMillis(Duration.decode(interval)) }
@@ -396,7 +402,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
     const admit = (info: RequestInfo, token: string | undefined) =>
       Effect.flatMap(Effect.all([Ref.get(budgets), Clock.currentTimeMillis]), ([limits, now]) =>
         Ref.modify(windows, (current): readonly [number | undefined, Windows] => {
-          const checks: Array<readonly [string, { readonly limit: number; readonly interval: number }]> = []
+          const checks: Array<readonly [string, Limit]> = []
           if (limits.perKey !== undefined) {
             checks.push([`key:${token ?? ""}`, limits.perKey])
           }
