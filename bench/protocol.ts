@@ -71,7 +71,7 @@ export interface DecodeMeasurement {
   /** Microseconds per user. */
   readonly parseMicros: number
   readonly decodeMicros: number
-  /** Decoding with a decoder built for each page, as a naive `json` would. */
+  /** Decoding as `WorkOSClient.json` does: an Effect decoder made for each response, run. */
   readonly decodeFreshMicros: number
 }
 

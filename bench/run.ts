@@ -26,7 +26,7 @@ const settings = {
   memoryUsers: [20_000, 200_000],
   memoryRuns: 3,
   loopbackSeconds: 3,
-  decodeSeconds: 1.5
+  decodeSeconds: 2
 } as const
 
 const impls: ReadonlyArray<Impl> = ["effect-workos", "workos-node"]

@@ -128,10 +128,11 @@ export const startOf = (options: PageOptions): { readonly direction: Direction; 
  * fetched when the consumer first pulls. Once the consumer has taken page
  * `n`, pages up to `n + prefetch` may be fetched (one at a time: each needs
  * the cursor of the one before), so network time overlaps the consumer's
- * time and memory holds at most `prefetch + 1` pages. A prefetch waits for
- * the consumer to settle first, so a consumer that stops inside the page it
- * just took (`Stream.take(5)`) ends the stream before asking for another;
- * with `prefetch: 0` no page is ever asked for before the consumer pulls it.
+ * time and memory holds at most `prefetch + 1` pages. A prefetch waits
+ * until the consumer pulls again or has settled (one macrotask), so a
+ * consumer that stops inside the page it just took (`Stream.take(5)`) ends
+ * the stream before another page is asked for; with `prefetch: 0` no page is
+ * ever asked for before the consumer pulls it.
  * A `prefetch` that is not a non-negative integer fails the stream with an
  * `InvalidParameterError` before anything is fetched.
  * Each page fetch carries its own retries: a failed page never restarts the
@@ -162,6 +163,7 @@ export const stream = <A, E, R>(
     const pages = yield* Queue.unbounded<Exit.Exit<Option.Option<Page<A>>, E>>()
     let granted = 0
     let taken = 0
+    // The consumer is blocked in `pull`: the page asked for next is wanted now.
     let waiting = false
     // Completed when the consumer next pulls, while the producer settles.
     let pulled: Deferred.Deferred<void> | undefined
