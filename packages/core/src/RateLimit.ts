@@ -5,11 +5,11 @@
  * uses goes out at once; one without waits until the oldest request in the
  * full window leaves it, then looks again.
  *
- * WorkOS counts a request when it arrives, which the client cannot see. A
- * request that took longer than the fastest one in its budget may have
- * spent that extra time on its way there (a new connection, a slow proxy, a
- * busy server), so it holds its place in the window that much longer;
- * `margin` covers the remaining jitter.
+ * WorkOS counts a request when it arrives, which the client cannot see, so
+ * a request is taken to have arrived half the fastest round trip of its
+ * budget before its answer came back: one that took longer than the fastest
+ * (a new connection, a slow proxy, a busy server) holds its place in the
+ * window that much longer. `margin` covers the remaining jitter.
  *
  * @since 0.1.0
  */
@@ -46,7 +46,7 @@ export interface Options {
   readonly directoryUsers?: Budget | false | undefined
   /**
    * Added to each window so requests that leave one window apart still
-   * arrive one window apart when the network delays the first less than
+   * arrive one window apart when the network delays the first more than
    * the second (default 25 millis).
    */
   readonly margin?: Duration.DurationInput | undefined
