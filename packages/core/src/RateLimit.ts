@@ -249,7 +249,8 @@ export const make = (options: Options | false = {}): Effect.Effect<RateLimiter> 
       Effect.flatMap(now, (at) => {
         const directory = windowFor(key, at)
         const ready = Math.max(directory?.earliest(at) ?? at, global?.earliest(at) ?? at)
-        if (ready > at) return Effect.zipRight(Effect.sleep(Duration.millis(ready - at)), acquire(key))
+        // Whole milliseconds, as timers have them (and so `TestClock` stays on whole instants).
+        if (ready > at) return Effect.zipRight(Effect.sleep(Duration.millis(Math.ceil(ready - at))), acquire(key))
         const inDirectory = directory?.record(at)
         const inGlobal = global?.record(at)
         return Effect.succeed((answered: number) => {
