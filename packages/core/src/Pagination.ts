@@ -110,15 +110,21 @@ export const Page = <A, I, R>(item: Schema.Schema<A, I, R>) =>
 export type Direction = "after" | "before"
 
 /**
- * Where a walk starts: forward unless the options start it with `before`.
+ * Where a walk starts and which cursor it follows: onward through the list
+ * unless the options start it with the other cursor. Onward is `after` in
+ * `asc` and `desc`, and `before` in `normal`, whose cursors are reversed
+ * (newest first, with `before` leading to older records).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const startOf = (options: PageOptions): { readonly direction: Direction; readonly cursor: string | undefined } =>
-  options.before !== undefined
-    ? { direction: "before", cursor: options.before }
-    : { direction: "after", cursor: options.after }
+export const startOf = (options: PageOptions): { readonly direction: Direction; readonly cursor: string | undefined } => {
+  const [onward, back]: readonly [Direction, Direction] = options.order === "normal"
+    ? ["before", "after"]
+    : ["after", "before"]
+  const direction = options[back] !== undefined ? back : onward
+  return { direction, cursor: options[direction] }
+}
 
 /**
  * Every item of a list, page after page, as a lazy `Stream`.

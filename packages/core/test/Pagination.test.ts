@@ -47,8 +47,8 @@ const walks: ReadonlyArray<Walk> = [
     name: "streamDirectories",
     render: Directory.make,
     stream: (ds, options) =>
-      ds.streamDirectories({ organizationId: "org_01", search: "Foo", order: "normal", ...options }),
-    filters: { organization_id: "org_01", search: "Foo", order: "normal" }
+      ds.streamDirectories({ organizationId: "org_01", search: "Foo", order: "desc", ...options }),
+    filters: { organization_id: "org_01", search: "Foo", order: "desc" }
   },
   {
     name: "streamGroups",
@@ -169,5 +169,48 @@ describe("Pagination through DirectorySync streams", () => {
         if (Either.isLeft(last)) tagged(last.left, "NotFoundError")
         assert.strictEqual(requests.length, 2)
       }))
+  })
+
+  describe("in normal order (newest first, reversed cursors)", () => {
+    // `before=X` gives the older records that follow X in the list, `after=X` the newer ones preceding it.
+    const serveNormal = (all: ReadonlyArray<string>) => (request: Stub.Recorded): Response => {
+      const limit = Number(request.query.limit ?? "10")
+      const { after, before } = request.query
+      const start = before !== undefined
+        ? all.indexOf(before) + 1
+        : after !== undefined
+        ? Math.max(0, all.indexOf(after) - limit)
+        : 0
+      const end = after !== undefined ? all.indexOf(after) : start + limit
+      const page = all.slice(start, Math.min(end, start + limit))
+      return Stub.json(list(page.map(DirectoryGroup.make), {
+        before: start + page.length < all.length ? page[page.length - 1]! : null,
+        after: start > 0 ? page[0]! : null
+      }))
+    }
+
+    it.effect("walks onward by before, the cursor that leads to older records", () => {
+      const all = ids("directory_group", 25)
+      return Stub.run(serveNormal(all), (ds, requests) =>
+        Effect.gen(function*() {
+          assert.deepStrictEqual(
+            yield* collectIds(ds.streamGroups({ directory: "directory_01", order: "normal", limit: 10 })),
+            all
+          )
+          assert.deepStrictEqual(cursors(requests), ["start", "before:directory_group_9", "before:directory_group_19"])
+        }))
+    })
+
+    it.effect("walks toward newer records by after when started with after", () => {
+      const all = ids("directory_group", 25)
+      return Stub.run(serveNormal(all), (ds, requests) =>
+        Effect.gen(function*() {
+          const items = yield* collectIds(
+            ds.streamGroups({ directory: "directory_01", order: "normal", limit: 10, after: "directory_group_20" })
+          )
+          assert.deepStrictEqual(items, [...all.slice(10, 20), ...all.slice(0, 10)])
+          assert.deepStrictEqual(cursors(requests), ["after:directory_group_20", "after:directory_group_10"])
+        }))
+    })
   })
 })

@@ -270,6 +270,15 @@ export const suite = (name: string, implementation: Implementation, options: { r
             assert.strictEqual(walk.pages, 3)
             assert.deepStrictEqual(walk.backward, expected.slice(0, 10))
           }))
+
+        test(`streamGroups streams every group once in ${order} order`, () =>
+          Effect.gen(function*() {
+            const [ds, fake] = yield* services
+            const oldestFirst = ids(yield* fake.groupsOf(acme.id))
+            const expected = order === "asc" ? oldestFirst : [...oldestFirst].reverse()
+            const streamed = yield* ds.streamGroups({ directory: acme.id, order, limit: 5 }).pipe(Stream.runCollect)
+            assert.deepStrictEqual(ids([...streamed]), expected)
+          }))
       }
 
       test("streamGroups streams a user's groups and a directory's groups once each", () =>
