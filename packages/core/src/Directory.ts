@@ -40,6 +40,8 @@ export const DirectoryType = openEnum(
 )
 
 /**
+ * A directory's provider type: one of the known ones, or any string WorkOS adds later.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -54,6 +56,8 @@ export type DirectoryType = typeof DirectoryType.Type
 export const DirectoryState = openEnum("active", "inactive", "validating", "invalid_credentials", "deleting")
 
 /**
+ * A directory's state (`active`, `inactive`, `validating`, `invalid_credentials`, `deleting`, or a newer one).
+ *
  * @since 0.1.0
  * @category models
  */

@@ -19,6 +19,8 @@ import { Timestamp } from "./internal/timestamp.js"
 export const DirectoryUserState = openEnum("active", "inactive", "suspended")
 
 /**
+ * A user's state (`active`, `inactive`, `suspended`, or a newer one).
+ *
  * @since 0.1.0
  * @category models
  */

@@ -118,7 +118,9 @@ export type Direction = "after" | "before"
  * @since 0.1.0
  * @category constructors
  */
-export const startOf = (options: PageOptions): { readonly direction: Direction; readonly cursor: string | undefined } => {
+export const startOf = (
+  options: PageOptions
+): { readonly direction: Direction; readonly cursor: string | undefined } => {
   const [onward, back]: readonly [Direction, Direction] = options.order === "normal"
     ? ["before", "after"]
     : ["after", "before"]
