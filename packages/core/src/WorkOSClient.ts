@@ -43,7 +43,7 @@ export const defaultBaseUrl = "https://api.workos.com"
 export interface Options {
   /** The secret API key (`sk_...`). Sent as a bearer token; never printed. */
   readonly apiKey: Redacted.Redacted<string>
-  /** A full URL (default `https://api.workos.com`), so a local fake can stand in. */
+  /** A full http(s) URL (default `https://api.workos.com`), so a local fake can stand in; any other value fails every call with `InvalidParameterError`. */
   readonly baseUrl?: string | undefined
   /** Retries of transient failures; `false` or `{ times: 0 }` disables (default: 3, exponential with jitter). */
   readonly retry?: Retry.Policy | undefined
@@ -61,7 +61,11 @@ export interface Options {
  * @since 0.1.0
  * @category errors
  */
-export type RequestError = WorkOSError.HttpStatusError | WorkOSError.TransportError | WorkOSError.DecodeError
+export type RequestError =
+  | WorkOSError.HttpStatusError
+  | WorkOSError.TransportError
+  | WorkOSError.DecodeError
+  | WorkOSError.InvalidParameterError
 
 /**
  * The client as API modules see it.
@@ -115,6 +119,14 @@ const formatIssues = (error: ParseResult.ParseError): string =>
 const requestIdOf = (response: RawResponse): { readonly requestId?: string } => {
   const requestId = response.headers["x-request-id"]
   return requestId === undefined || requestId === "" ? {} : { requestId }
+}
+
+const isUrl = (value: string): boolean => {
+  try {
+    return /^https?:$/.test(new URL(value).protocol)
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -193,7 +205,14 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
         )
       )
 
+    // A base URL that cannot be a URL fails every request the same way: say so once, send nothing, retry nothing.
+    const badBaseUrl = isUrl(baseUrl) ? undefined : new WorkOSError.InvalidParameterError({
+      parameter: "baseUrl",
+      message: `baseUrl must be an http(s) URL such as ${defaultBaseUrl}, got ${JSON.stringify(baseUrl)}`
+    })
+
     const run = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<RawResponse, RequestError> => {
+      if (badBaseUrl !== undefined) return Effect.fail(badBaseUrl)
       const path = request.url
       const once = attempt(request, path)
       return schedule === undefined ? once : Effect.retry(once, { schedule, while: WorkOSError.isRetryable })
@@ -250,14 +269,6 @@ export interface ConfigOptions extends Omit<Options, "apiKey" | "baseUrl"> {
   readonly apiKey?: Config.Config<Redacted.Redacted<string>> | undefined
   /** Default: `WORKOS_BASE_URL` (optional, a full URL). */
   readonly baseUrl?: Config.Config<Option.Option<string>> | undefined
-}
-
-const isUrl = (value: string): boolean => {
-  try {
-    return /^https?:$/.test(new URL(value).protocol)
-  } catch {
-    return false
-  }
 }
 
 /**

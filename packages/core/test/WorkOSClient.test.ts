@@ -11,6 +11,7 @@ import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as DirectorySync from "../src/DirectorySync.js"
 import * as WorkOSClient from "../src/WorkOSClient.js"
+import type * as WorkOSError from "../src/WorkOSError.js"
 import * as Directory from "./fixtures/Directory.js"
 import { list } from "./fixtures/List.js"
 import { failure, tagged } from "./utils/Assertions.js"
@@ -37,6 +38,21 @@ describe("WorkOSClient.layer", () => {
           assert.strictEqual((yield* WorkOSClient.WorkOSClient).baseUrl, url.replace(/\/directories$/, ""))
         }), { baseUrl }))
   }
+
+  it.effect("a base URL that is no http(s) URL is an InvalidParameterError naming it: nothing sent, nothing retried", () =>
+    Stub.run(directories, (ds, requests) =>
+      Effect.gen(function*() {
+        const attempts: ReadonlyArray<Effect.Effect<unknown, WorkOSError.WorkOSError>> = [
+          ds.listDirectories(),
+          ds.getDirectory(Directory.linked.id)
+        ]
+        for (const attempt of attempts) {
+          const error = yield* Effect.flip(attempt)
+          assert.strictEqual(error._tag, "InvalidParameterError")
+          if (error._tag === "InvalidParameterError") assert.strictEqual(error.parameter, "baseUrl")
+        }
+        assert.strictEqual(requests.length, 0)
+      }), { baseUrl: "api.workos.com", retry: { times: 3 } }))
 
   it.effect("applies transformClient to every request", () =>
     Stub.run(directories, (ds, requests) =>
