@@ -141,6 +141,21 @@ export class DirectorySync extends Context.Tag("@effect-workos/core/DirectorySyn
 const DirectoryPage = Pagination.Page(Directory)
 const GroupPage = Pagination.Page(DirectoryGroup)
 const UserPage = Pagination.Page(DirectoryUser.DirectoryUser)
+
+// The same holds for a caller's custom-attributes schema: its user and page
+// schemas are built on first use and kept for as long as the caller's schema lives.
+const typedUser = (customAttributes: Schema.Schema<unknown, unknown>) => {
+  const user = DirectoryUser.withCustomAttributes(customAttributes)
+  return { user, page: Pagination.Page(user) }
+}
+const typedUsers = new WeakMap<Schema.Schema<unknown, unknown>, ReturnType<typeof typedUser>>()
+const typedUserOf = (customAttributes: Schema.Schema<unknown, unknown>) => {
+  const cached = typedUsers.get(customAttributes)
+  if (cached !== undefined) return cached
+  const built = typedUser(customAttributes)
+  typedUsers.set(customAttributes, built)
+  return built
+}
 const pageQuery = (options: Pagination.PageOptions) => ({
   limit: options.limit,
   before: options.before,
@@ -260,7 +275,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     const { customAttributes, ...rest } = options
     return customAttributes === undefined
       ? listUsersWith(rest, UserPage)
-      : listUsersWith(rest, Pagination.Page(DirectoryUser.withCustomAttributes(customAttributes)))
+      : listUsersWith(rest, typedUserOf(customAttributes).page)
   }
 
   const getUserWith = Effect.fn("DirectorySync.getUser")(function*<A, I>(id: string, user: Schema.Schema<A, I>) {
@@ -280,7 +295,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
   ): Effect.Effect<unknown, WorkOSError.WorkOSError> {
     return options === undefined
       ? getUserWith(id, DirectoryUser.DirectoryUser)
-      : getUserWith(id, DirectoryUser.withCustomAttributes(options.customAttributes))
+      : getUserWith(id, typedUserOf(options.customAttributes).user)
   }
 
   const listGroups = Effect.fn("DirectorySync.listGroups")(function*(options: ListGroupsOptions = {}) {
@@ -339,7 +354,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
       )
     return customAttributes === undefined
       ? pages(UserPage)
-      : pages(Pagination.Page(DirectoryUser.withCustomAttributes(customAttributes)))
+      : pages(typedUserOf(customAttributes).page)
   }
 
   return DirectorySync.of({

@@ -303,6 +303,23 @@ describe("typed custom attributes", () => {
         })
     ))
 
+  it.effect("each caller's Schema decodes with itself, however often and in whatever order they are used", () =>
+    Stub.run(() => Stub.json(list([employee("directory_user_1")])), (ds) =>
+      Effect.gen(function*() {
+        const Department = Schema.Struct({ department: Schema.String })
+        const CostCenter = Schema.Struct({ cost_center: Schema.String })
+        for (let round = 0; round < 2; round++) {
+          const employees = yield* ds.listUsers({ directory: "directory_01", customAttributes: Employee })
+          assert.instanceOf(employees.data[0]!.customAttributes.start_date, Date)
+          const departments = yield* ds.listUsers({ directory: "directory_01", customAttributes: Department })
+          assert.deepStrictEqual(departments.data[0]!.customAttributes, { department: "Engineering" })
+          tagged(
+            yield* failure(ds.listUsers({ directory: "directory_01", customAttributes: CostCenter })),
+            "DecodeError"
+          )
+        }
+      })))
+
   it.effect("a mismatch is a DecodeError naming the attribute", () =>
     Stub.run(() => Stub.json(DirectoryUser.veda), (ds) =>
       Effect.gen(function*() {
