@@ -22,7 +22,8 @@ export default defineConfig(
     "**/docs/",
     "**/coverage/",
     "**/.tsbuildinfo/",
-    "**/.bench-tmp/"
+    "**/.bench-tmp/",
+    "examples/readme-snippets/"
   ]),
   eslint.configs.recommended,
   tseslint.configs.recommended,
