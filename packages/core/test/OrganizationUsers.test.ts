@@ -7,35 +7,12 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as DirectorySync from "../src/DirectorySync.js"
 import * as WorkOSError from "../src/WorkOSError.js"
+import * as Directory from "./fixtures/Directory.js"
+import * as DirectoryUser from "./fixtures/DirectoryUser.js"
 import * as StubHttp from "./utils/StubHttp.js"
 
-const timestamp = "2024-01-15T10:30:00.000Z"
-
-const wireDirectory = (id: string) => ({
-  object: "directory",
-  id,
-  organization_id: "org_1",
-  external_key: `key_${id}`,
-  type: "okta scim v2.0",
-  state: "linked",
-  name: `Directory ${id}`,
-  created_at: timestamp,
-  updated_at: timestamp
-})
-
-const wireUser = (directory: string, id: string) => ({
-  object: "directory_user",
-  id,
-  directory_id: directory,
-  organization_id: "org_1",
-  idp_id: `idp_${id}`,
-  email: `${id}@example.com`,
-  state: "active",
-  custom_attributes: {},
-  raw_attributes: {},
-  created_at: timestamp,
-  updated_at: timestamp
-})
+// The fixtures' payloads, placed in the directory under test.
+const wireUser = (directory: string, id: string) => ({ ...DirectoryUser.make(id), directory_id: directory })
 
 /**
  * An organization whose directories each hold `pages` pages of `size` users,
@@ -49,7 +26,7 @@ const organization = (listed: ReadonlyArray<string>, pages: number, size: number
     Effect.gen(function*() {
       if (request.path === "/directories") {
         const start = request.query.after === undefined ? 0 : Number(request.query.after)
-        const data = listed.slice(start, start + 2).map(wireDirectory)
+        const data = listed.slice(start, start + 2).map((id) => Directory.make(id))
         const after = start + 2 < listed.length ? String(start + 2) : null
         return StubHttp.json({ object: "list", data, list_metadata: { before: null, after } })
       }

@@ -8,23 +8,10 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as DirectorySync from "../src/DirectorySync.js"
 import * as WorkOSError from "../src/WorkOSError.js"
+import * as DirectoryUser from "./fixtures/DirectoryUser.js"
 import * as StubHttp from "./utils/StubHttp.js"
 
 const userId = (page: number, index: number) => `directory_user_${page}_${index}`
-
-const wireUser = (id: string) => ({
-  object: "directory_user",
-  id,
-  directory_id: "directory_1",
-  organization_id: "org_1",
-  idp_id: `idp_${id}`,
-  email: `${id}@example.com`,
-  state: "active",
-  custom_attributes: {},
-  raw_attributes: {},
-  created_at: "2024-01-15T10:30:00.000Z",
-  updated_at: "2024-01-15T10:30:00.000Z"
-})
 
 /**
  * `pages` pages of `size` users; page `n` (1-based) is served for `after=page_{n-1}`.
@@ -37,7 +24,7 @@ const directory = (pages: number, size: number, latency: (page: number) => Durat
     const page = request.query.after === undefined ? 1 : Number(request.query.after.slice("page_".length)) + 1
     const body = {
       object: "list",
-      data: Array.from({ length: size }, (_, i) => wireUser(userId(page, i))),
+      data: Array.from({ length: size }, (_, i) => DirectoryUser.make(userId(page, i))),
       list_metadata: { before: null, after: page < pages ? `page_${page}` : null }
     }
     return Effect.as(Effect.sleep(latency(page)), StubHttp.json(body))
