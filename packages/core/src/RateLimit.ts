@@ -182,14 +182,28 @@ class Window {
   }
 }
 
-// The budget key of a `/directory_users` list: WorkOS counts it per directory.
-const directoryUsersKey = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
-  if (request.url !== "/directory_users") return undefined
-  const directory = UrlParams.getFirst(request.urlParams, "directory")
-  if (Option.isSome(directory)) return `directory:${directory.value}`
-  const group = UrlParams.getFirst(request.urlParams, "group")
-  return Option.isSome(group) ? `group:${group.value}` : undefined
+/**
+ * The key WorkOS counts a `/directory_users` list against: its directory
+ * (`directory:<id>`), or its group (`group:<id>`) when only `group` is given;
+ * `undefined` for any other path. `param` reads a query parameter; an empty
+ * value counts as absent. The fake's enforced limits use the same key.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const directoryUsersKey = (
+  path: string,
+  param: (name: string) => string | null | undefined
+): string | undefined => {
+  if (path !== "/directory_users") return undefined
+  const directory = param("directory")
+  if (directory) return `directory:${directory}`
+  const group = param("group")
+  return group ? `group:${group}` : undefined
 }
+
+const requestKey = (request: HttpClientRequest.HttpClientRequest): string | undefined =>
+  directoryUsersKey(request.url, (name) => Option.getOrUndefined(UrlParams.getFirst(request.urlParams, name)))
 
 const toMillis = (input: Duration.DurationInput): number => Duration.toMillis(Duration.decode(input))
 
@@ -260,7 +274,7 @@ export const make = (options: Options | false = {}): Effect.Effect<RateLimiter> 
       })
     const limit = <A, E, R>(request: HttpClientRequest.HttpClientRequest, send: Effect.Effect<A, E, R>) =>
       Effect.flatMap(
-        acquire(directoryUsersKey(request)),
+        acquire(requestKey(request)),
         (complete) => Effect.ensuring(send, Effect.map(now, complete))
       )
     return Effect.succeed<RateLimiter>({ limit })

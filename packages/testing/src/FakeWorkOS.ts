@@ -22,6 +22,7 @@ import * as Faults from "./Faults.js"
 import * as Ids from "./internal/ids.js"
 import * as InMemory from "./internal/inMemory.js"
 import * as Prng from "./internal/prng.js"
+import type * as Records from "./internal/records.js"
 import * as Routes from "./internal/routes.js"
 import * as Sorted from "./internal/sorted.js"
 import * as Store from "./internal/store.js"
@@ -40,7 +41,7 @@ export const defaultApiKey = "sk_test_fake_workos"
  * @since 0.1.0
  * @category models
  */
-export type DirectoryState = "linked" | "unlinked" | "validating" | "invalid_credentials" | "deleting"
+export type DirectoryState = Records.DirectoryState
 
 /**
  * A directory as the fake stores it. Timestamps are `YYYY-MM-DDTHH:mm:ss.sssZ`.
@@ -48,17 +49,7 @@ export type DirectoryState = "linked" | "unlinked" | "validating" | "invalid_cre
  * @since 0.1.0
  * @category models
  */
-export interface DirectoryRecord {
-  readonly id: string
-  readonly organizationId: string | null
-  readonly externalKey: string
-  readonly type: string
-  readonly state: DirectoryState
-  readonly name: string
-  readonly domain: string | null
-  readonly createdAt: string
-  readonly updatedAt: string
-}
+export type DirectoryRecord = Records.DirectoryRecord
 
 /**
  * A user's state.
@@ -66,7 +57,7 @@ export interface DirectoryRecord {
  * @since 0.1.0
  * @category models
  */
-export type UserState = "active" | "inactive" | "suspended"
+export type UserState = Records.UserState
 
 /**
  * A role reference.
@@ -74,9 +65,7 @@ export type UserState = "active" | "inactive" | "suspended"
  * @since 0.1.0
  * @category models
  */
-export interface Role {
-  readonly slug: string
-}
+export type Role = Records.Role
 
 /**
  * A directory user as the fake stores it. `role`/`roles` are left out of the wire when `null`.
@@ -84,23 +73,7 @@ export interface Role {
  * @since 0.1.0
  * @category models
  */
-export interface UserRecord {
-  readonly id: string
-  readonly directoryId: string
-  readonly organizationId: string | null
-  readonly idpId: string
-  readonly email: string | null
-  readonly firstName: string | null
-  readonly lastName: string | null
-  readonly name: string | null
-  readonly state: UserState
-  readonly customAttributes: Readonly<Record<string, unknown>>
-  readonly rawAttributes: Readonly<Record<string, unknown>>
-  readonly role: Role | null
-  readonly roles: ReadonlyArray<Role> | null
-  readonly createdAt: string
-  readonly updatedAt: string
-}
+export type UserRecord = Records.UserRecord
 
 /**
  * A directory group as the fake stores it.
@@ -108,16 +81,7 @@ export interface UserRecord {
  * @since 0.1.0
  * @category models
  */
-export interface GroupRecord {
-  readonly id: string
-  readonly idpId: string
-  readonly directoryId: string
-  readonly organizationId: string | null
-  readonly name: string
-  readonly rawAttributes: Readonly<Record<string, unknown>>
-  readonly createdAt: string
-  readonly updatedAt: string
-}
+export type GroupRecord = Records.GroupRecord
 
 /**
  * A user's membership of a group (same directory).
@@ -125,10 +89,7 @@ export interface GroupRecord {
  * @since 0.1.0
  * @category models
  */
-export interface Membership {
-  readonly userId: string
-  readonly groupId: string
-}
+export type Membership = Records.Membership
 
 /**
  * A recorded event in the wire form `GET /events` serves.
@@ -136,13 +97,7 @@ export interface Membership {
  * @since 0.1.0
  * @category models
  */
-export interface Event {
-  readonly object: "event"
-  readonly id: string
-  readonly event: string
-  readonly data: Readonly<Record<string, unknown>>
-  readonly created_at: string
-}
+export type Event = Records.Event
 
 /**
  * Records the fake starts with (e.g. from `Generators.generate`). No events are recorded for them.
@@ -150,12 +105,7 @@ export interface Event {
  * @since 0.1.0
  * @category models
  */
-export interface Data {
-  readonly directories?: ReadonlyArray<DirectoryRecord> | undefined
-  readonly users?: ReadonlyArray<UserRecord> | undefined
-  readonly groups?: ReadonlyArray<GroupRecord> | undefined
-  readonly memberships?: ReadonlyArray<Membership> | undefined
-}
+export type Data = Records.Data
 
 /**
  * How a fake starts: its data, the API key it accepts, its faults, and the
@@ -353,7 +303,225 @@ const toRedacted = (key: string | Redacted.Redacted<string>) => Redacted.isRedac
 
 const orElse = <A>(value: A | undefined, fallback: A): A => value === undefined ? fallback : value
 
-const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+const alphanumeric = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"]
+
+// What every part of a fake shares: its state, its id generator, and atomic reads and changes.
+interface Core {
+  readonly state: Ref.Ref<Store.Store>
+  readonly ids: Ids.IdGenerator
+  readonly token: (length: number) => string
+  readonly read: <A>(f: (store: Store.Store) => Either.Either<A, Store.Failure>) => Effect.Effect<A, FakeWorkOSError>
+  /** Applies a change atomically at the current time. */
+  readonly change: <A>(
+    f: (store: Store.Store, stamp: Store.Stamp) => Store.Change<A>
+  ) => Effect.Effect<A, FakeWorkOSError>
+}
+
+const makeCore = (seed: Seed): Effect.Effect<Core, FakeWorkOSError> =>
+  Effect.gen(function*() {
+    const random = Prng.make(seed.randomSeed ?? 0)
+    const ids = Ids.make(random)
+    const state = yield* Ref.make(yield* Either.mapLeft(Store.seed(seed), toError))
+    return {
+      state,
+      ids,
+      token: (length) => Array.from({ length }, () => random.pick(alphanumeric)).join(""),
+      read: (f) => Effect.flatMap(Ref.get(state), (store) => Either.mapLeft(f(store), toError)),
+      change: <A>(f: (store: Store.Store, stamp: Store.Stamp) => Store.Change<A>) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.flatten(Ref.modify(state, (store): readonly [Effect.Effect<A, FakeWorkOSError>, Store.Store] =>
+            Either.match(f(store, { now, id: ids.next }), {
+              onLeft: (failure) =>
+                [Effect.fail(toError(failure)), store] as const,
+              onRight: ([value, next]) =>
+                [Effect.succeed(value), next] as const
+            }))))
+    }
+  })
+
+const creationTime = (input: DateTime.DateTime.Input | undefined, now: number) =>
+  input === undefined
+    ? Either.right(now)
+    : Either.fromOption(
+      Option.map(DateTime.make(input), DateTime.toEpochMillis),
+      (): Store.Failure => ({ reason: "Invalid", message: `createdAt is not a date: ${String(input)}` })
+    )
+
+// `updated_at` never goes back, even when the clock (a TestClock) is behind the data.
+const touched = (record: { readonly updatedAt: string }, now: number) =>
+  Ids.iso(Math.max(now, Date.parse(record.updatedAt)))
+
+const ordered = <A>(index: Store.Index, map: Store.ById<A>) =>
+  Array.from(Sorted.values(index)).flatMap((id) => Sorted.get(map, id) ?? [])
+
+type Queries = Pick<
+  Service,
+  "getDirectory" | "getUser" | "getGroup" | "directories" | "usersOf" | "groupsOf" | "groupsOfUser" | "events"
+>
+
+const queries = ({ read, state }: Core): Queries => ({
+  getDirectory: (id) => read((store) => Store.directory(store, id)),
+  getUser: (id) => read((store) => Either.map(Store.user(store, id), (entry) => entry.record)),
+  getGroup: (id) => read((store) => Store.group(store, id)),
+  directories: Effect.map(Ref.get(state), (store) => ordered(store.directoryIndex, store.directories)),
+  usersOf: (directoryId) =>
+    read((store) =>
+      Either.map(
+        Store.directory(store, directoryId),
+        () => ordered(Store.indexOf(store.usersByDirectory, directoryId), store.users).map((entry) => entry.record)
+      )
+    ),
+  groupsOf: (directoryId) =>
+    read((store) =>
+      Either.map(
+        Store.directory(store, directoryId),
+        () => ordered(Store.indexOf(store.groupsByDirectory, directoryId), store.groups)
+      )
+    ),
+  groupsOfUser: (userId) =>
+    read((store) => Either.map(Store.user(store, userId), (entry) => Store.groupsOf(store, entry))),
+  events: Effect.map(Ref.get(state), (store) => ordered(store.eventIndex, store.events).map(({ event }) => event))
+})
+
+const newDirectory = ({ ids, token }: Core, input: DirectoryInput, time: number): DirectoryRecord => {
+  const createdAt = Ids.iso(time)
+  return {
+    id: input.id ?? ids.next("directory_", time),
+    organizationId: input.organizationId === undefined ? ids.next("org_", time) : input.organizationId,
+    externalKey: input.externalKey ?? token(16),
+    type: input.type ?? "okta scim v2.0",
+    state: input.state ?? "linked",
+    name: input.name,
+    domain: input.domain ?? null,
+    createdAt,
+    updatedAt: createdAt
+  }
+}
+
+const directoryChanges = (core: Core): Pick<Service, "addDirectory" | "updateDirectory" | "removeDirectory"> => ({
+  addDirectory: (input) =>
+    core.change((store, stamp) =>
+      Either.flatMap(
+        creationTime(input.createdAt, stamp.now),
+        (time) => Store.addDirectory(store, stamp, newDirectory(core, input, time))
+      )
+    ),
+  updateDirectory: (id, patch) =>
+    core.change((store, stamp) =>
+      Store.updateDirectory(store, stamp, id, (record) => ({
+        ...record,
+        name: orElse(patch.name, record.name),
+        organizationId: orElse(patch.organizationId, record.organizationId),
+        externalKey: orElse(patch.externalKey, record.externalKey),
+        type: orElse(patch.type, record.type),
+        state: orElse(patch.state, record.state),
+        domain: orElse(patch.domain, record.domain),
+        updatedAt: touched(record, stamp.now)
+      }))
+    ),
+  removeDirectory: (id) => core.change((store, stamp) => Store.removeDirectory(store, stamp, id))
+})
+
+const newUser = ({ ids, token }: Core, input: UserInput, directory: DirectoryRecord, time: number): UserRecord => {
+  const createdAt = Ids.iso(time)
+  const firstName = input.firstName ?? null
+  const lastName = input.lastName ?? null
+  const fullName = [firstName, lastName].filter((part) => part !== null).join(" ")
+  return {
+    id: input.id ?? ids.next("directory_user_", time),
+    directoryId: directory.id,
+    organizationId: directory.organizationId,
+    idpId: input.idpId ?? token(20),
+    email: input.email ?? null,
+    firstName,
+    lastName,
+    name: input.name === undefined ? (fullName === "" ? null : fullName) : input.name,
+    state: input.state ?? "active",
+    customAttributes: input.customAttributes ?? {},
+    rawAttributes: input.rawAttributes ?? {},
+    role: input.role ?? null,
+    roles: input.roles ?? null,
+    createdAt,
+    updatedAt: createdAt
+  }
+}
+
+const patchUser = (record: UserRecord, patch: UserPatch, now: number): UserRecord => ({
+  ...record,
+  idpId: orElse(patch.idpId, record.idpId),
+  email: orElse(patch.email, record.email),
+  firstName: orElse(patch.firstName, record.firstName),
+  lastName: orElse(patch.lastName, record.lastName),
+  name: orElse(patch.name, record.name),
+  state: orElse(patch.state, record.state),
+  customAttributes: orElse(patch.customAttributes, record.customAttributes),
+  rawAttributes: orElse(patch.rawAttributes, record.rawAttributes),
+  role: orElse(patch.role, record.role),
+  roles: orElse(patch.roles, record.roles),
+  updatedAt: touched(record, now)
+})
+
+// The directory a new user or group joins, and its creation time.
+const placement = (
+  store: Store.Store,
+  directoryId: string,
+  createdAt: DateTime.DateTime.Input | undefined,
+  now: number
+) => Either.all([Store.directory(store, directoryId), creationTime(createdAt, now)])
+
+const userChanges = (core: Core): Pick<Service, "addUser" | "updateUser" | "removeUser"> => ({
+  addUser: (input) =>
+    core.change((store, stamp) =>
+      Either.flatMap(
+        placement(store, input.directoryId, input.createdAt, stamp.now),
+        ([directory, time]) => Store.addUser(store, stamp, newUser(core, input, directory, time))
+      )
+    ),
+  updateUser: (id, patch) =>
+    core.change((store, stamp) => Store.updateUser(store, stamp, id, (record) => patchUser(record, patch, stamp.now))),
+  removeUser: (id) => core.change((store, stamp) => Store.removeUser(store, stamp, id))
+})
+
+const newGroup = ({ ids, token }: Core, input: GroupInput, directory: DirectoryRecord, time: number): GroupRecord => {
+  const createdAt = Ids.iso(time)
+  return {
+    id: input.id ?? ids.next("directory_group_", time),
+    idpId: input.idpId ?? token(15),
+    directoryId: directory.id,
+    organizationId: directory.organizationId,
+    name: input.name,
+    rawAttributes: input.rawAttributes ?? {},
+    createdAt,
+    updatedAt: createdAt
+  }
+}
+
+const groupChanges = (
+  core: Core
+): Pick<Service, "addGroup" | "updateGroup" | "removeGroup" | "addUserToGroup" | "removeUserFromGroup"> => ({
+  addGroup: (input) =>
+    core.change((store, stamp) =>
+      Either.flatMap(
+        placement(store, input.directoryId, input.createdAt, stamp.now),
+        ([directory, time]) => Store.addGroup(store, stamp, newGroup(core, input, directory, time))
+      )
+    ),
+  updateGroup: (id, patch) =>
+    core.change((store, stamp) =>
+      Store.updateGroup(store, stamp, id, (record) => ({
+        ...record,
+        name: orElse(patch.name, record.name),
+        idpId: orElse(patch.idpId, record.idpId),
+        rawAttributes: orElse(patch.rawAttributes, record.rawAttributes),
+        updatedAt: touched(record, stamp.now)
+      }))
+    ),
+  removeGroup: (id) => core.change((store, stamp) => Store.removeGroup(store, stamp, id)),
+  addUserToGroup: (userId, groupId) =>
+    Effect.asVoid(core.change((store, stamp) => Store.setMembership(store, stamp, { userId, groupId }, true))),
+  removeUserFromGroup: (userId, groupId) =>
+    Effect.asVoid(core.change((store, stamp) => Store.setMembership(store, stamp, { userId, groupId }, false)))
+})
 
 /**
  * Builds a fake from a seed.
@@ -363,196 +531,31 @@ const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  */
 export const make = (seed: Seed = {}): Effect.Effect<Service, FakeWorkOSError> =>
   Effect.gen(function*() {
-    const random = Prng.make(seed.randomSeed ?? 0)
-    const ids = Ids.make(random)
-    const token = (length: number) => Array.from({ length }, () => random.pick([...alphanumeric])).join("")
+    const core = yield* makeCore(seed)
     const apiKey = yield* Ref.make(toRedacted(seed.apiKey ?? defaultApiKey))
-    const state = yield* Ref.make(yield* Either.mapLeft(Store.seed(seed), toError))
     const faults = yield* Faults.make(seed.faults)
-
-    const read = <A>(f: (store: Store.Store) => Either.Either<A, Store.Failure>) =>
-      Effect.flatMap(Ref.get(state), (store) => Either.mapLeft(f(store), toError))
-
-    // Applies a change atomically at the current time.
-    const change = <A>(f: (store: Store.Store, stamp: Store.Stamp) => Store.Change<A>) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.flatten(Ref.modify(state, (store): readonly [Effect.Effect<A, FakeWorkOSError>, Store.Store] =>
-          Either.match(f(store, { now, id: ids.next }), {
-            onLeft: (failure) =>
-              [Effect.fail(toError(failure)), store] as const,
-            onRight: ([value, next]) =>
-              [Effect.succeed(value), next] as const
-          }))))
-
-    const creationTime = (input: DateTime.DateTime.Input | undefined, now: number) =>
-      input === undefined
-        ? Either.right(now)
-        : Either.fromOption(
-          Option.map(DateTime.make(input), DateTime.toEpochMillis),
-          (): Store.Failure => ({ reason: "Invalid", message: `createdAt is not a date: ${String(input)}` })
+    const directories = directoryChanges(core)
+    const httpApp = Routes.make({
+      state: core.state,
+      apiKey: Ref.get(apiKey),
+      faults,
+      requestId: Effect.map(Clock.currentTimeMillis, (now) => core.ids.next("req_", now)),
+      removeDirectory: (id) =>
+        directories.removeDirectory(id).pipe(
+          Effect.as(true),
+          Effect.catchTag("FakeWorkOSError", () => Effect.succeed(false))
         )
-
-    // `updated_at` never goes back, even when the clock (a TestClock) is behind the data.
-    const touched = (record: { readonly updatedAt: string }, now: number) =>
-      Ids.iso(Math.max(now, Date.parse(record.updatedAt)))
-
-    const ordered = <A>(index: Store.Index, map: Store.ById<A>) =>
-      Array.from(Sorted.values(index)).flatMap((id) =>
-        Sorted.get(map, id) ?? []
-      )
-
-    const removeDirectory = (id: string) => change((store, stamp) => Store.removeDirectory(store, stamp, id))
-
-    const service: Omit<Service, "httpApp"> = {
+    })
+    return FakeWorkOS.of({
       apiKey: Ref.get(apiKey),
       setApiKey: (key) => Ref.set(apiKey, toRedacted(key)),
       faults,
-      getDirectory: (id) => read((store) => Store.directory(store, id)),
-      getUser: (id) => read((store) => Either.map(Store.user(store, id), (entry) => entry.record)),
-      getGroup: (id) => read((store) => Store.group(store, id)),
-      directories: Effect.map(Ref.get(state), (store) => ordered(store.directoryIndex, store.directories)),
-      usersOf: (directoryId) =>
-        read((store) =>
-          Either.map(Store.directory(store, directoryId), () =>
-            ordered(Store.indexOf(store.usersByDirectory, directoryId), store.users).map((entry) =>
-              entry.record
-            ))
-        ),
-      groupsOf: (directoryId) =>
-        read((store) =>
-          Either.map(Store.directory(store, directoryId), () =>
-            ordered(Store.indexOf(store.groupsByDirectory, directoryId), store.groups))
-        ),
-      groupsOfUser: (userId) =>
-        read((store) =>
-          Either.map(Store.user(store, userId), (entry) =>
-            Store.groupsOf(store, entry))
-        ),
-      events: Effect.map(Ref.get(state), (store) => ordered(store.eventIndex, store.events).map(({ event }) => event)),
-
-      addDirectory: (input) =>
-        change((store, stamp) =>
-          Either.flatMap(creationTime(input.createdAt, stamp.now), (time) => {
-            const createdAt = Ids.iso(time)
-            return Store.addDirectory(store, stamp, {
-              id: input.id ?? ids.next("directory_", time),
-              organizationId: input.organizationId === undefined ? ids.next("org_", time) : input.organizationId,
-              externalKey: input.externalKey ?? token(16),
-              type: input.type ?? "okta scim v2.0",
-              state: input.state ?? "linked",
-              name: input.name,
-              domain: input.domain ?? null,
-              createdAt,
-              updatedAt: createdAt
-            })
-          })
-        ),
-      updateDirectory: (id, patch) =>
-        change((store, stamp) =>
-          Store.updateDirectory(store, stamp, id, (record) => ({
-            ...record,
-            name: orElse(patch.name, record.name),
-            organizationId: orElse(patch.organizationId, record.organizationId),
-            externalKey: orElse(patch.externalKey, record.externalKey),
-            type: orElse(patch.type, record.type),
-            state: orElse(patch.state, record.state),
-            domain: orElse(patch.domain, record.domain),
-            updatedAt: touched(record, stamp.now)
-          }))
-        ),
-      removeDirectory,
-      addUser: (input) =>
-        change((store, stamp) =>
-          Either.flatMap(
-            Either.all([Store.directory(store, input.directoryId), creationTime(input.createdAt, stamp.now)]),
-            ([directory, time]) => {
-              const createdAt = Ids.iso(time)
-              const firstName = input.firstName ?? null
-              const lastName = input.lastName ?? null
-              const fullName = [firstName, lastName].filter((part) => part !== null).join(" ")
-              return Store.addUser(store, stamp, {
-                id: input.id ?? ids.next("directory_user_", time),
-                directoryId: directory.id,
-                organizationId: directory.organizationId,
-                idpId: input.idpId ?? token(20),
-                email: input.email ?? null,
-                firstName,
-                lastName,
-                name: input.name === undefined ? (fullName === "" ? null : fullName) : input.name,
-                state: input.state ?? "active",
-                customAttributes: input.customAttributes ?? {},
-                rawAttributes: input.rawAttributes ?? {},
-                role: input.role ?? null,
-                roles: input.roles ?? null,
-                createdAt,
-                updatedAt: createdAt
-              })
-            }
-          )
-        ),
-      updateUser: (id, patch) =>
-        change((store, stamp) =>
-          Store.updateUser(store, stamp, id, (record) => ({
-            ...record,
-            idpId: orElse(patch.idpId, record.idpId),
-            email: orElse(patch.email, record.email),
-            firstName: orElse(patch.firstName, record.firstName),
-            lastName: orElse(patch.lastName, record.lastName),
-            name: orElse(patch.name, record.name),
-            state: orElse(patch.state, record.state),
-            customAttributes: orElse(patch.customAttributes, record.customAttributes),
-            rawAttributes: orElse(patch.rawAttributes, record.rawAttributes),
-            role: orElse(patch.role, record.role),
-            roles: orElse(patch.roles, record.roles),
-            updatedAt: touched(record, stamp.now)
-          }))
-        ),
-      removeUser: (id) => change((store, stamp) => Store.removeUser(store, stamp, id)),
-      addGroup: (input) =>
-        change((store, stamp) =>
-          Either.flatMap(
-            Either.all([Store.directory(store, input.directoryId), creationTime(input.createdAt, stamp.now)]),
-            ([directory, time]) => {
-              const createdAt = Ids.iso(time)
-              return Store.addGroup(store, stamp, {
-                id: input.id ?? ids.next("directory_group_", time),
-                idpId: input.idpId ?? token(15),
-                directoryId: directory.id,
-                organizationId: directory.organizationId,
-                name: input.name,
-                rawAttributes: input.rawAttributes ?? {},
-                createdAt,
-                updatedAt: createdAt
-              })
-            }
-          )
-        ),
-      updateGroup: (id, patch) =>
-        change((store, stamp) =>
-          Store.updateGroup(store, stamp, id, (record) => ({
-            ...record,
-            name: orElse(patch.name, record.name),
-            idpId: orElse(patch.idpId, record.idpId),
-            rawAttributes: orElse(patch.rawAttributes, record.rawAttributes),
-            updatedAt: touched(record, stamp.now)
-          }))
-        ),
-      removeGroup: (id) => change((store, stamp) => Store.removeGroup(store, stamp, id)),
-      addUserToGroup: (userId, groupId) =>
-        Effect.asVoid(change((store, stamp) => Store.setMembership(store, stamp, { userId, groupId }, true))),
-      removeUserFromGroup: (userId, groupId) =>
-        Effect.asVoid(change((store, stamp) => Store.setMembership(store, stamp, { userId, groupId }, false)))
-    }
-
-    const httpApp = Routes.make({
-      state,
-      apiKey: Ref.get(apiKey),
-      faults,
-      requestId: Effect.map(Clock.currentTimeMillis, (now) => ids.next("req_", now)),
-      removeDirectory: (id) =>
-        removeDirectory(id).pipe(Effect.as(true), Effect.catchTag("FakeWorkOSError", () => Effect.succeed(false)))
+      httpApp,
+      ...queries(core),
+      ...directories,
+      ...userChanges(core),
+      ...groupChanges(core)
     })
-    return FakeWorkOS.of({ ...service, httpApp })
   })
 
 /**

@@ -17,7 +17,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as Prng from "./internal/prng.js"
-import { bearerOf, infoOf } from "./internal/request.js"
+import * as Request from "./internal/request.js"
 import { Transport } from "./internal/transport.js"
 
 /**
@@ -184,13 +184,7 @@ export const truncateBody: Fault = { _tag: "TruncateBody" }
  * @since 0.1.0
  * @category models
  */
-export interface RequestInfo {
-  readonly method: string
-  /** The path, without the query. */
-  readonly path: string
-  readonly route: string
-  readonly searchParams: URLSearchParams
-}
+export type RequestInfo = Request.RequestInfo
 
 /**
  * When to inject a fault. `route` is a pattern (`"/directory_users"`,
@@ -355,13 +349,137 @@ const respond = (fault: Respond): HttpServerResponse.HttpServerResponse =>
 // Sliding windows of arrival times, per budget key. A refused request does not count.
 type Windows = ReadonlyMap<string, ReadonlyArray<number>>
 
-const directoryUsersKey = (info: RequestInfo): string | undefined => {
-  if (info.path !== "/directory_users") return undefined
-  const directory = info.searchParams.get("directory")
-  if (directory) return `directory:${directory}`
-  const group = info.searchParams.get("group")
-  return group ? `group:${group}` : undefined
+// The mutable state of one injector.
+interface Injector {
+  readonly random: Prng.Prng
+  readonly rules: Ref.Ref<ReadonlyArray<ActiveRule>>
+  readonly budgets: Ref.Ref<Budgets>
+  readonly windows: Ref.Ref<Windows>
+  readonly stats: Ref.Ref<Stats>
 }
+
+const activate = (rule: Rule): ActiveRule => ({ rule, remaining: rule.times })
+
+// Which rules fire for this request, consuming their `times` atomically.
+const draw = (injector: Injector, info: RequestInfo) =>
+  Ref.modify(injector.rules, (active): readonly [ReadonlyArray<Fault>, ReadonlyArray<ActiveRule>] => {
+    const fired: Array<Fault> = []
+    let decided = false
+    const next = active.flatMap((entry): Array<ActiveRule> => {
+      const { remaining, rule } = entry
+      const eligible = !(decided && rule.fault._tag !== "Latency") && matches(rule, info) &&
+        (rule.probability === undefined || injector.random.next() < rule.probability)
+      if (!eligible) return [entry]
+      fired.push(rule.fault)
+      if (rule.fault._tag !== "Latency") decided = true
+      if (remaining === undefined) return [entry]
+      return remaining > 1 ? [{ rule, remaining: remaining - 1 }] : []
+    })
+    return [fired, next]
+  })
+
+// The budgets a request counts against, keyed as the windows are.
+const budgetsOf = (limits: Budgets, info: RequestInfo, token: string | undefined) => {
+  const checks: Array<readonly [string, Limit]> = []
+  if (limits.perKey !== undefined) {
+    checks.push([`key:${token ?? ""}`, limits.perKey])
+  }
+  const directory = RateLimit.directoryUsersKey(info.path, (name) => info.searchParams.get(name))
+  if (limits.directoryUsers !== undefined && directory !== undefined) {
+    checks.push([directory, limits.directoryUsers])
+  }
+  return checks
+}
+
+// Seconds to wait when a budget is exhausted (the arrival is not recorded); records the arrival otherwise.
+const arrive = (
+  current: Windows,
+  checks: ReadonlyArray<readonly [string, Limit]>,
+  now: number
+): readonly [number | undefined, Windows] => {
+  if (checks.length === 0) return [undefined, current]
+  let wait = 0
+  const kept = checks.map(([key, budget]) => {
+    const arrivals = (current.get(key) ?? []).filter((at) => at > now - budget.interval)
+    if (arrivals.length >= budget.limit) {
+      wait = Math.max(wait, arrivals[arrivals.length - budget.limit]! + budget.interval - now)
+    }
+    return [key, arrivals] as const
+  })
+  const next = new Map(current)
+  for (const [key, arrivals] of kept) next.set(key, wait > 0 ? arrivals : [...arrivals, now])
+  return [wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : undefined, next]
+}
+
+const admit = (injector: Injector, info: RequestInfo, token: string | undefined) =>
+  Effect.flatMap(
+    Effect.all([Ref.get(injector.budgets), Clock.currentTimeMillis]),
+    ([limits, now]) => Ref.modify(injector.windows, (current) => arrive(current, budgetsOf(limits, info, token), now))
+  )
+
+const countFault = (injector: Injector, fault: Fault) =>
+  Ref.update(injector.stats, (s) => ({ ...s, faults: { ...s.faults, [fault._tag]: s.faults[fault._tag] + 1 } }))
+
+const enforced429 = (retryAfter: number) =>
+  HttpServerResponse.unsafeJson(
+    {
+      message: "Too many requests. Retry after the time in the Retry-After header.",
+      code: "rate_limit_exceeded"
+    },
+    { status: 429, headers: { "retry-after": String(retryAfter) } }
+  )
+
+// Handles the request under a `TruncateBody` fault: only a 2xx byte body is cut.
+const truncated = <E, R>(injector: Injector, app: HttpApp.Default<E, R>, fault: TruncateBody) =>
+  Effect.gen(function*() {
+    const response = yield* app
+    if (response.status < 200 || response.status >= 300 || response.body._tag !== "Uint8Array") return response
+    yield* countFault(injector, fault)
+    return yield* (yield* Transport).truncate(yield* HttpServerRequest.HttpServerRequest, {
+      status: response.status,
+      headers: response.headers,
+      body: response.body.body
+    })
+  })
+
+// The answer to a request, or `undefined` when its connection was dropped.
+const serve = <E, R>(injector: Injector, app: HttpApp.Default<E, R>, info: RequestInfo) =>
+  Effect.gen(function*() {
+    const faults = yield* draw(injector, info)
+    for (const fault of faults) {
+      if (fault._tag !== "Latency") continue
+      yield* countFault(injector, fault)
+      yield* Effect.sleep(fault.delay)
+    }
+    const fault = faults.find((fault) => fault._tag !== "Latency")
+    if (fault?._tag === "Respond") return yield* Effect.as(countFault(injector, fault), respond(fault))
+    if (fault?._tag === "DropConnection") return yield* Effect.as(countFault(injector, fault), undefined)
+    const retryAfter = yield* admit(injector, info, Request.bearerOf(yield* HttpServerRequest.HttpServerRequest))
+    if (retryAfter !== undefined) {
+      yield* Ref.update(injector.stats, (s) => ({ ...s, rateLimitEnforced: s.rateLimitEnforced + 1 }))
+      return enforced429(retryAfter)
+    }
+    return yield* (fault?._tag === "TruncateBody" ? truncated(injector, app, fault) : app)
+  })
+
+const apply = <E, R>(injector: Injector, app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+  Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const info = Request.infoOf(request)
+    yield* Ref.update(injector.stats, (s) => ({
+      ...s,
+      requests: s.requests + 1,
+      byRoute: bump(s.byRoute, `${info.method} ${info.route}`)
+    }))
+    const response = yield* serve(injector, app, info)
+    if (response === undefined) return yield* (yield* Transport).drop(request)
+    yield* Ref.update(injector.stats, (s) => ({
+      ...s,
+      byStatus: bump(s.byStatus, String(response.status)),
+      rateLimited: s.rateLimited + (response.status === 429 ? 1 : 0)
+    }))
+    return response
+  })
 
 /**
  * Builds a fault injector.
@@ -371,129 +489,20 @@ const directoryUsersKey = (info: RequestInfo): string | undefined => {
  */
 export const make = (options: Options = {}): Effect.Effect<Service> =>
   Effect.gen(function*() {
-    const random = Prng.make(options.seed ?? 0)
-    const rules = yield* Ref.make<ReadonlyArray<ActiveRule>>(
-      (options.rules ?? []).map((rule) => ({ rule, remaining: rule.times }))
-    )
-    const budgets = yield* Ref.make(toBudgets(options.rateLimits))
-    const windows = yield* Ref.make<Windows>(new Map())
-    const stats = yield* Ref.make(emptyStats)
-    const count = (f: (stats: Stats) => Stats) => Ref.update(stats, f)
-
-    // Which rules fire for this request, consuming their `times` atomically.
-    const draw = (info: RequestInfo) =>
-      Ref.modify(rules, (active): readonly [ReadonlyArray<Fault>, ReadonlyArray<ActiveRule>] => {
-        const fired: Array<Fault> = []
-        let decided = false
-        const next = active.flatMap((entry): Array<ActiveRule> => {
-          const { remaining, rule } = entry
-          const eligible = !(decided && rule.fault._tag !== "Latency") && matches(rule, info) &&
-            (rule.probability === undefined || random.next() < rule.probability)
-          if (!eligible) return [entry]
-          fired.push(rule.fault)
-          if (rule.fault._tag !== "Latency") decided = true
-          if (remaining === undefined) return [entry]
-          return remaining > 1 ? [{ rule, remaining: remaining - 1 }] : []
-        })
-        return [fired, next]
-      })
-
-    // Seconds to wait when a budget is exhausted; records the arrival otherwise.
-    const admit = (info: RequestInfo, token: string | undefined) =>
-      Effect.flatMap(Effect.all([Ref.get(budgets), Clock.currentTimeMillis]), ([limits, now]) =>
-        Ref.modify(windows, (current): readonly [number | undefined, Windows] => {
-          const checks: Array<readonly [string, Limit]> = []
-          if (limits.perKey !== undefined) {
-            checks.push([`key:${token ?? ""}`, limits.perKey])
-          }
-          const directory = directoryUsersKey(info)
-          if (limits.directoryUsers !== undefined && directory !== undefined) {
-            checks.push([directory, limits.directoryUsers])
-          }
-          if (checks.length === 0) {
-            return [undefined, current]
-          }
-          let wait = 0
-          const kept = checks.map(([key, budget]) => {
-            const arrivals = (current.get(key) ?? []).filter((at) =>
-              at > now - budget.interval
-            )
-            if (arrivals.length >= budget.limit) {
-              wait = Math.max(wait, arrivals[arrivals.length - budget.limit]! + budget.interval - now)
-            }
-            return [key, arrivals] as const
-          })
-          const next = new Map(current)
-          for (const [key, arrivals] of kept) next.set(key, wait > 0 ? arrivals : [...arrivals, now])
-          return [wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : undefined, next]
-        }))
-
-    const countFault = (fault: Fault) =>
-      count((s) => ({ ...s, faults: { ...s.faults, [fault._tag]: s.faults[fault._tag] + 1 } }))
-
-    // The answer to a request, or `undefined` when its connection was dropped.
-    const serve = <E, R>(app: HttpApp.Default<E, R>, info: RequestInfo) =>
-      Effect.gen(function*() {
-        const request = yield* HttpServerRequest.HttpServerRequest
-        const faults = yield* draw(info)
-        for (const fault of faults) {
-          if (fault._tag !== "Latency") continue
-          yield* countFault(fault)
-          yield* Effect.sleep(fault.delay)
-        }
-        const fault = faults.find((fault) => fault._tag !== "Latency")
-        if (fault?._tag === "Respond") return yield* Effect.as(countFault(fault), respond(fault))
-        if (fault?._tag === "DropConnection") return yield* Effect.as(countFault(fault), undefined)
-        const retryAfter = yield* admit(info, bearerOf(request))
-        if (retryAfter !== undefined) {
-          yield* count((s) => ({ ...s, rateLimitEnforced: s.rateLimitEnforced + 1 }))
-          return HttpServerResponse.unsafeJson(
-            {
-              message: "Too many requests. Retry after the time in the Retry-After header.",
-              code: "rate_limit_exceeded"
-            },
-            { status: 429, headers: { "retry-after": String(retryAfter) } }
-          )
-        }
-        const response = yield* app
-        if (
-          fault?._tag !== "TruncateBody" || response.status < 200 || response.status >= 300 ||
-          response.body._tag !== "Uint8Array"
-        ) return response
-        yield* countFault(fault)
-        return yield* (yield* Transport).truncate(request, {
-          status: response.status,
-          headers: response.headers,
-          body: response.body.body
-        })
-      })
-
-    const apply = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-      Effect.gen(function*() {
-        const request = yield* HttpServerRequest.HttpServerRequest
-        const info = infoOf(request)
-        yield* count((s) => ({
-          ...s,
-          requests: s.requests + 1,
-          byRoute: bump(s.byRoute, `${info.method} ${info.route}`)
-        }))
-        const response = yield* serve(app, info)
-        if (response === undefined) return yield* (yield* Transport).drop(request)
-        yield* count((s) => ({
-          ...s,
-          byStatus: bump(s.byStatus, String(response.status)),
-          rateLimited: s.rateLimited + (response.status === 429 ? 1 : 0)
-        }))
-        return response
-      })
-
+    const injector: Injector = {
+      random: Prng.make(options.seed ?? 0),
+      rules: yield* Ref.make<ReadonlyArray<ActiveRule>>((options.rules ?? []).map(activate)),
+      budgets: yield* Ref.make(toBudgets(options.rateLimits)),
+      windows: yield* Ref.make<Windows>(new Map()),
+      stats: yield* Ref.make(emptyStats)
+    }
     return {
-      inject: (...added) =>
-        Ref.update(rules, (active) => [...active, ...added.map((rule) => ({ rule, remaining: rule.times }))]),
-      clear: Ref.set(rules, []),
-      setRateLimits: (limits) => Effect.zipRight(Ref.set(budgets, toBudgets(limits)), Ref.set(windows, new Map())),
-      stats: Ref.get(stats),
-      resetStats: Ref.set(stats, emptyStats),
-      apply
+      inject: (...added) => Ref.update(injector.rules, (active) => [...active, ...added.map(activate)]),
+      clear: Ref.set(injector.rules, []),
+      setRateLimits: (limits) =>
+        Effect.zipRight(Ref.set(injector.budgets, toBudgets(limits)), Ref.set(injector.windows, new Map())),
+      stats: Ref.get(injector.stats),
+      resetStats: Ref.set(injector.stats, emptyStats),
+      apply: (app) => apply(injector, app)
     }
   })

@@ -5,7 +5,20 @@
  * @internal
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type { RequestInfo } from "../Faults.js"
+
+/**
+ * What a fault rule sees of a request: `route` is the pattern it hits, e.g.
+ * `/directories/:id` (any other path stands for itself).
+ *
+ * @internal
+ */
+export interface RequestInfo {
+  readonly method: string
+  /** The path, without the query. */
+  readonly path: string
+  readonly route: string
+  readonly searchParams: URLSearchParams
+}
 
 const withId = /^\/(directories|directory_users|directory_groups)\/[^/]+$/
 

@@ -7,14 +7,14 @@
  * @internal
  */
 import * as Either from "effect/Either"
-import type * as FakeWorkOS from "../FakeWorkOS.js"
 import { iso } from "./ids.js"
+import type * as Records from "./records.js"
 import * as Sorted from "./sorted.js"
 import * as Wire from "./wire.js"
 
-type DirectoryRecord = FakeWorkOS.DirectoryRecord
-type UserRecord = FakeWorkOS.UserRecord
-type GroupRecord = FakeWorkOS.GroupRecord
+type DirectoryRecord = Records.DirectoryRecord
+type UserRecord = Records.UserRecord
+type GroupRecord = Records.GroupRecord
 
 /** Sort key: `created_at` (fixed width) then id, so plain string order is WorkOS's list order. @internal */
 export type Key = string
@@ -39,7 +39,7 @@ export interface UserEntry {
 
 /** An event and the organization it concerns, for the `organization_id` filter. @internal */
 export interface StoredEvent {
-  readonly event: FakeWorkOS.Event
+  readonly event: Records.Event
   readonly organizationId: string | null
 }
 
@@ -142,7 +142,7 @@ const recordEvent = (
 ): Store => {
   // Events are listed by time; keep that order equal to the order they happened in.
   const time = Math.max(stamp.now, store.lastEventAt)
-  const wire: FakeWorkOS.Event = { object: "event", id: stamp.id("event_", time), event, data, created_at: iso(time) }
+  const wire: Records.Event = { object: "event", id: stamp.id("event_", time), event, data, created_at: iso(time) }
   return {
     ...store,
     events: Sorted.set(store.events, wire.id, { event: wire, organizationId }),
@@ -153,16 +153,8 @@ const recordEvent = (
 
 // Seeding ---------------------------------------------------------------------------------------
 
-/** Everything a seed may hold. @internal */
-export interface Data {
-  readonly directories?: ReadonlyArray<DirectoryRecord> | undefined
-  readonly users?: ReadonlyArray<UserRecord> | undefined
-  readonly groups?: ReadonlyArray<GroupRecord> | undefined
-  readonly memberships?: ReadonlyArray<FakeWorkOS.Membership> | undefined
-}
-
 /** A store holding `data` as if it had always been there: no events. @internal */
-export const seed = (data: Data): Either.Either<Store, Failure> => {
+export const seed = (data: Records.Data): Either.Either<Store, Failure> => {
   const directories = new Map<string, DirectoryRecord>()
   for (const record of data.directories ?? []) {
     if (directories.has(record.id)) return Either.left(conflict("Directory", record.id))
@@ -366,7 +358,7 @@ export const removeGroup = (store: Store, stamp: Stamp, id: string): Change<Grou
 export const setMembership = (
   store: Store,
   stamp: Stamp,
-  membership: FakeWorkOS.Membership,
+  membership: Records.Membership,
   member: boolean
 ): Change<boolean> =>
   Either.flatMap(Either.all([user(store, membership.userId), group(store, membership.groupId)]), ([entry, target]) => {

@@ -5,14 +5,14 @@
  *
  * @internal
  */
-import type * as FakeWorkOS from "../FakeWorkOS.js"
+import type * as Records from "./records.js"
 
 /** A JSON object as sent on the wire. @internal */
 export type WireObject = Readonly<Record<string, unknown>>
 
 /** @internal */
 export const directory = (
-  record: FakeWorkOS.DirectoryRecord,
+  record: Records.DirectoryRecord,
   metadata: { readonly users: { readonly active: number; readonly inactive: number }; readonly groups: number }
 ): WireObject => ({
   object: "directory",
@@ -30,7 +30,7 @@ export const directory = (
 
 const eventStates: Readonly<Record<string, string>> = { linked: "active", unlinked: "inactive" }
 
-const eventDirectory = (record: FakeWorkOS.DirectoryRecord): WireObject => ({
+const eventDirectory = (record: Records.DirectoryRecord): WireObject => ({
   object: "directory",
   id: record.id,
   organization_id: record.organizationId,
@@ -42,7 +42,7 @@ const eventDirectory = (record: FakeWorkOS.DirectoryRecord): WireObject => ({
 })
 
 /** `dsync.activated` data: the event directory with `external_key` and `domains`. @internal */
-export const activatedDirectory = (record: FakeWorkOS.DirectoryRecord): WireObject => ({
+export const activatedDirectory = (record: Records.DirectoryRecord): WireObject => ({
   ...eventDirectory(record),
   external_key: record.externalKey,
   domains: record.domain === null
@@ -58,7 +58,7 @@ export const activatedDirectory = (record: FakeWorkOS.DirectoryRecord): WireObje
 export const deletedDirectory = eventDirectory
 
 /** A user as events carry it (no `groups`). @internal */
-export const user = (record: FakeWorkOS.UserRecord): WireObject => ({
+export const user = (record: Records.UserRecord): WireObject => ({
   object: "directory_user",
   id: record.id,
   directory_id: record.directoryId,
@@ -78,7 +78,7 @@ export const user = (record: FakeWorkOS.UserRecord): WireObject => ({
 })
 
 /** A group. @internal */
-export const group = (record: FakeWorkOS.GroupRecord): WireObject => ({
+export const group = (record: Records.GroupRecord): WireObject => ({
   object: "directory_group",
   id: record.id,
   idp_id: record.idpId,
@@ -92,8 +92,8 @@ export const group = (record: FakeWorkOS.GroupRecord): WireObject => ({
 
 /** A user as REST answers it: with the deprecated embedded `groups`. @internal */
 export const userWithGroups = (
-  record: FakeWorkOS.UserRecord,
-  groups: ReadonlyArray<FakeWorkOS.GroupRecord>
+  record: Records.UserRecord,
+  groups: ReadonlyArray<Records.GroupRecord>
 ): WireObject => ({ ...user(record), groups: groups.map(group) })
 
 /** `current` plus `previous_attributes`: the old values of the fields that changed (`null` when absent). @internal */
