@@ -194,15 +194,28 @@ const cursorOptions = <O extends Pagination.PageOptions>(
   cursor: string | undefined
 ): O => ({ ...options, limit: options.limit ?? 100, before: undefined, after: undefined, [direction]: cursor })
 
-/**
- * Builds the service over the `WorkOSClient` in context.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(function*() {
-  const client = yield* WorkOSClient
+type Client = Context.Tag.Service<WorkOSClient>
 
+// Streams every item of a list, page by page; the walk's span is the parent of each page's `list*` span.
+const walk = <O extends Pagination.PageOptions & Pagination.StreamOptions, A>(
+  name: string,
+  ids: Record<string, string | undefined>,
+  options: O,
+  list: (options: O) => Effect.Effect<Pagination.Page<A>, WorkOSError.WorkOSError>
+): Stream.Stream<A, WorkOSError.WorkOSError> => {
+  const { cursor, direction } = Pagination.startOf(options)
+  return Pagination.stream((at) => list(cursorOptions(options, direction, at)), {
+    direction,
+    cursor,
+    prefetch: options.prefetch
+  }).pipe(Stream.withSpan(name, { attributes: spanAttributes({ ...ids, ...pageAttributes(options) }) }))
+}
+
+// Directories ---------------------------------------------------------------------------------
+
+const directories = (
+  client: Client
+): Pick<Service, "listDirectories" | "getDirectory" | "deleteDirectory" | "streamDirectories"> => {
   const listDirectories = Effect.fn("DirectorySync.listDirectories")(function*(options: ListDirectoriesOptions = {}) {
     yield* annotatePage({ "workos.organization.id": options.organizationId, ...pageAttributes(options) })
     yield* validate(
@@ -218,49 +231,71 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     }))
     return yield* client.json(request, DirectoryPage)
   })
-
-  const getDirectory = Effect.fn("DirectorySync.getDirectory")(function*(id: string) {
-    yield* Effect.annotateCurrentSpan("workos.directory.id", id)
-    yield* validate(checkId("id", id))
-    return yield* client.json(HttpClientRequest.get(`/directories/${segment(id)}`), Directory)
-  })
-
-  const deleteDirectory = Effect.fn("DirectorySync.deleteDirectory")(function*(id: string) {
-    yield* Effect.annotateCurrentSpan("workos.directory.id", id)
-    yield* validate(checkId("id", id))
-    return yield* client.send(HttpClientRequest.del(`/directories/${segment(id)}`))
-  })
-
-  const listUsersRequest = (options: ListUsersOptions) =>
-    Effect.zipRight(
-      validate(
-        checkPage(options),
-        requireOne([["directory", options.directory], ["group", options.group]], "to list users"),
-        checkFilter("directory", options.directory),
-        checkFilter("group", options.group),
-        checkFilter("idpId", options.idpId),
-        checkFilter("email", options.email),
-        options.idpId !== undefined ? requireOne([["directory", options.directory]], "with idpId") : undefined,
-        options.email !== undefined ? requireOne([["directory", options.directory]], "with email") : undefined
-      ),
-      Effect.succeed(
-        HttpClientRequest.get("/directory_users").pipe(HttpClientRequest.setUrlParams({
-          directory: options.directory,
-          group: options.group,
-          idp_id: options.idpId,
-          email: options.email,
-          ...pageQuery(options)
-        }))
+  return {
+    listDirectories,
+    getDirectory: Effect.fn("DirectorySync.getDirectory")(function*(id: string) {
+      yield* Effect.annotateCurrentSpan("workos.directory.id", id)
+      yield* validate(checkId("id", id))
+      return yield* client.json(HttpClientRequest.get(`/directories/${segment(id)}`), Directory)
+    }),
+    deleteDirectory: Effect.fn("DirectorySync.deleteDirectory")(function*(id: string) {
+      yield* Effect.annotateCurrentSpan("workos.directory.id", id)
+      yield* validate(checkId("id", id))
+      return yield* client.send(HttpClientRequest.del(`/directories/${segment(id)}`))
+    }),
+    streamDirectories: (options = {}) =>
+      walk(
+        "DirectorySync.streamDirectories",
+        { "workos.organization.id": options.organizationId },
+        options,
+        ({ prefetch: _, ...page }) => listDirectories(page)
       )
-    )
+  }
+}
 
-  const listUsersWith = Effect.fn("DirectorySync.listUsers")(
+// Users -----------------------------------------------------------------------------------------
+
+const listUsersRequest = (options: ListUsersOptions) =>
+  Effect.as(
+    validate(
+      checkPage(options),
+      requireOne([["directory", options.directory], ["group", options.group]], "to list users"),
+      checkFilter("directory", options.directory),
+      checkFilter("group", options.group),
+      checkFilter("idpId", options.idpId),
+      checkFilter("email", options.email),
+      options.idpId !== undefined ? requireOne([["directory", options.directory]], "with idpId") : undefined,
+      options.email !== undefined ? requireOne([["directory", options.directory]], "with email") : undefined
+    ),
+    HttpClientRequest.get("/directory_users").pipe(HttpClientRequest.setUrlParams({
+      directory: options.directory,
+      group: options.group,
+      idp_id: options.idpId,
+      email: options.email,
+      ...pageQuery(options)
+    }))
+  )
+
+const listUsersWith = (client: Client) =>
+  Effect.fn("DirectorySync.listUsers")(
     function*<A, I>(options: ListUsersOptions, page: Schema.Schema<Pagination.Page<A>, I>) {
       yield* annotatePage({ ...userIds(options), ...pageAttributes(options) })
       const request = yield* listUsersRequest(options)
       return yield* client.json(request, page)
     }
   )
+
+const getUserWith = (client: Client) =>
+  Effect.fn("DirectorySync.getUser")(function*<A, I>(id: string, user: Schema.Schema<A, I>) {
+    yield* Effect.annotateCurrentSpan("workos.directory_user.id", id)
+    yield* validate(checkId("id", id))
+    return yield* client.json(HttpClientRequest.get(`/directory_users/${segment(id)}`), user)
+  })
+
+// The overloads pick the user schema: the plain `DirectoryUser`, or one typed by the caller's custom attributes.
+const users = (client: Client): Pick<Service, "listUsers" | "getUser" | "streamUsers"> => {
+  const listPage = listUsersWith(client)
+  const getOne = getUserWith(client)
 
   function listUsers(
     options: ListUsersOptions
@@ -274,15 +309,9 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
   ): Effect.Effect<Pagination.Page<unknown>, WorkOSError.WorkOSError> {
     const { customAttributes, ...rest } = options
     return customAttributes === undefined
-      ? listUsersWith(rest, UserPage)
-      : listUsersWith(rest, typedUserOf(customAttributes).page)
+      ? listPage(rest, UserPage)
+      : listPage(rest, typedUserOf(customAttributes).page)
   }
-
-  const getUserWith = Effect.fn("DirectorySync.getUser")(function*<A, I>(id: string, user: Schema.Schema<A, I>) {
-    yield* Effect.annotateCurrentSpan("workos.directory_user.id", id)
-    yield* validate(checkId("id", id))
-    return yield* client.json(HttpClientRequest.get(`/directory_users/${segment(id)}`), user)
-  })
 
   function getUser(id: string): Effect.Effect<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError>
   function getUser<A, I>(
@@ -294,45 +323,8 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     options?: CustomAttributesOption<unknown, unknown>
   ): Effect.Effect<unknown, WorkOSError.WorkOSError> {
     return options === undefined
-      ? getUserWith(id, DirectoryUser.DirectoryUser)
-      : getUserWith(id, typedUserOf(options.customAttributes).user)
-  }
-
-  const listGroups = Effect.fn("DirectorySync.listGroups")(function*(options: ListGroupsOptions = {}) {
-    yield* annotatePage({ ...groupIds(options), ...pageAttributes(options) })
-    yield* validate(
-      checkPage(options),
-      requireOne([["directory", options.directory], ["user", options.user]], "to list groups"),
-      checkFilter("directory", options.directory),
-      checkFilter("user", options.user)
-    )
-    const request = HttpClientRequest.get("/directory_groups").pipe(HttpClientRequest.setUrlParams({
-      directory: options.directory,
-      user: options.user,
-      ...pageQuery(options)
-    }))
-    return yield* client.json(request, GroupPage)
-  })
-
-  const getGroup = Effect.fn("DirectorySync.getGroup")(function*(id: string) {
-    yield* Effect.annotateCurrentSpan("workos.directory_group.id", id)
-    yield* validate(checkId("id", id))
-    return yield* client.json(HttpClientRequest.get(`/directory_groups/${segment(id)}`), DirectoryGroup)
-  })
-
-  const walk = <O extends Pagination.PageOptions & Pagination.StreamOptions, A>(
-    name: string,
-    ids: Record<string, string | undefined>,
-    options: O,
-    list: (options: O) => Effect.Effect<Pagination.Page<A>, WorkOSError.WorkOSError>
-  ): Stream.Stream<A, WorkOSError.WorkOSError> => {
-    const { cursor, direction } = Pagination.startOf(options)
-    // The walk's span is the parent of each page's `list*` span.
-    return Pagination.stream((at) => list(cursorOptions(options, direction, at)), {
-      direction,
-      cursor,
-      prefetch: options.prefetch
-    }).pipe(Stream.withSpan(name, { attributes: spanAttributes({ ...ids, ...pageAttributes(options) }) }))
+      ? getOne(id, DirectoryUser.DirectoryUser)
+      : getOne(id, typedUserOf(options.customAttributes).user)
   }
 
   function streamUsers(
@@ -350,38 +342,54 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
         "DirectorySync.streamUsers",
         userIds(options),
         options,
-        (page) => listUsersWith(withoutStreamOptions(page, rest), schema)
+        (page) => listPage(withoutStreamOptions(page, rest), schema)
       )
-    return customAttributes === undefined
-      ? pages(UserPage)
-      : pages(typedUserOf(customAttributes).page)
+    return customAttributes === undefined ? pages(UserPage) : pages(typedUserOf(customAttributes).page)
   }
 
-  return DirectorySync.of({
-    listDirectories,
-    getDirectory,
-    deleteDirectory,
-    listUsers,
-    getUser,
-    listGroups,
-    getGroup,
-    streamDirectories: (options = {}) =>
-      walk(
-        "DirectorySync.streamDirectories",
-        { "workos.organization.id": options.organizationId },
-        options,
-        ({ prefetch: _, ...page }) => listDirectories(page)
-      ),
-    streamUsers,
-    streamGroups: (options = {}) =>
-      walk(
-        "DirectorySync.streamGroups",
-        groupIds(options),
-        options,
-        ({ prefetch: _, ...page }) => listGroups(page)
-      )
+  return { listUsers, getUser, streamUsers }
+}
+
+// Groups ----------------------------------------------------------------------------------------
+
+const groups = (client: Client): Pick<Service, "listGroups" | "getGroup" | "streamGroups"> => {
+  const listGroups = Effect.fn("DirectorySync.listGroups")(function*(options: ListGroupsOptions = {}) {
+    yield* annotatePage({ ...groupIds(options), ...pageAttributes(options) })
+    yield* validate(
+      checkPage(options),
+      requireOne([["directory", options.directory], ["user", options.user]], "to list groups"),
+      checkFilter("directory", options.directory),
+      checkFilter("user", options.user)
+    )
+    const request = HttpClientRequest.get("/directory_groups").pipe(HttpClientRequest.setUrlParams({
+      directory: options.directory,
+      user: options.user,
+      ...pageQuery(options)
+    }))
+    return yield* client.json(request, GroupPage)
   })
-})
+  return {
+    listGroups,
+    getGroup: Effect.fn("DirectorySync.getGroup")(function*(id: string) {
+      yield* Effect.annotateCurrentSpan("workos.directory_group.id", id)
+      yield* validate(checkId("id", id))
+      return yield* client.json(HttpClientRequest.get(`/directory_groups/${segment(id)}`), DirectoryGroup)
+    }),
+    streamGroups: (options = {}) =>
+      walk("DirectorySync.streamGroups", groupIds(options), options, ({ prefetch: _, ...page }) => listGroups(page))
+  }
+}
+
+/**
+ * Builds the service over the `WorkOSClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.map(
+  WorkOSClient,
+  (client) => DirectorySync.of({ ...directories(client), ...users(client), ...groups(client) })
+)
 
 // The page's cursor and limit over the caller's filters, without stream-only options.
 const withoutStreamOptions = (

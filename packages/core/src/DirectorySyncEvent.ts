@@ -8,6 +8,7 @@
  */
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
@@ -54,11 +55,25 @@ const envelope = {
   context: Schema.optionalWith(Attributes, { nullable: true })
 }
 
-// One class per event: the shared envelope, the wire name that discriminates decoding
-// (filled in by the constructor), and the typed data.
-const event = <Self>() => <const Name extends EventName, Data extends Schema.Schema.Any>(name: Name, data: Data) =>
+// The decoded union's discriminator, `switch (event._tag)` or `Match.tag`: set on decoding
+// and construction, never sent (the wire discriminates by `event`).
+const tagField = <const Tag extends string>(tag: Tag) =>
+  Schema.optionalToRequired(Schema.Literal(tag), Schema.Literal(tag), {
+    decode: () => tag,
+    encode: () => Option.none()
+  }).pipe(Schema.withConstructorDefault(() => tag))
+
+// One class per event: the shared envelope, its tag, the wire name that discriminates
+// decoding (filled in by the constructor), and the typed data.
+const event = <Self>() =>
+<const Tag extends string, const Name extends EventName, Data extends Schema.Schema.Any>(
+  tag: Tag,
+  name: Name,
+  data: Data
+) =>
   Schema.Class<Self>(`@effect-workos/core/DirectorySyncEvent/${name}`)({
     ...envelope,
+    _tag: tagField(tag),
     event: Schema.Literal(name).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => name)),
     data
   })
@@ -164,14 +179,9 @@ export class DirectoryToken extends Schema.Class<DirectoryToken>("@effect-workos
  * @since 0.1.0
  * @category models
  */
-export class DirectoryActivated extends event<DirectoryActivated>()("dsync.activated", ActivatedDirectory) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "DirectoryActivated"
-}
+export class DirectoryActivated
+  extends event<DirectoryActivated>()("DirectoryActivated", "dsync.activated", ActivatedDirectory)
+{}
 
 /**
  * `dsync.deleted`: a directory was deleted.
@@ -179,14 +189,9 @@ export class DirectoryActivated extends event<DirectoryActivated>()("dsync.activ
  * @since 0.1.0
  * @category models
  */
-export class DirectoryDeleted extends event<DirectoryDeleted>()("dsync.deleted", DeletedDirectory) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "DirectoryDeleted"
-}
+export class DirectoryDeleted
+  extends event<DirectoryDeleted>()("DirectoryDeleted", "dsync.deleted", DeletedDirectory)
+{}
 
 /**
  * `dsync.user.created`: a user appeared in a directory.
@@ -194,14 +199,7 @@ export class DirectoryDeleted extends event<DirectoryDeleted>()("dsync.deleted",
  * @since 0.1.0
  * @category models
  */
-export class UserCreated extends event<UserCreated>()("dsync.user.created", DirectoryUser) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "UserCreated"
-}
+export class UserCreated extends event<UserCreated>()("UserCreated", "dsync.user.created", DirectoryUser) {}
 
 /**
  * `dsync.user.updated`: a user changed; `data.previousAttributes` holds the old values.
@@ -209,14 +207,7 @@ export class UserCreated extends event<UserCreated>()("dsync.user.created", Dire
  * @since 0.1.0
  * @category models
  */
-export class UserUpdated extends event<UserUpdated>()("dsync.user.updated", UpdatedDirectoryUser) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "UserUpdated"
-}
+export class UserUpdated extends event<UserUpdated>()("UserUpdated", "dsync.user.updated", UpdatedDirectoryUser) {}
 
 /**
  * `dsync.user.deleted`: a user left a directory.
@@ -224,14 +215,7 @@ export class UserUpdated extends event<UserUpdated>()("dsync.user.updated", Upda
  * @since 0.1.0
  * @category models
  */
-export class UserDeleted extends event<UserDeleted>()("dsync.user.deleted", DirectoryUser) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "UserDeleted"
-}
+export class UserDeleted extends event<UserDeleted>()("UserDeleted", "dsync.user.deleted", DirectoryUser) {}
 
 /**
  * `dsync.group.created`: a group appeared in a directory.
@@ -239,14 +223,7 @@ export class UserDeleted extends event<UserDeleted>()("dsync.user.deleted", Dire
  * @since 0.1.0
  * @category models
  */
-export class GroupCreated extends event<GroupCreated>()("dsync.group.created", DirectoryGroup) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "GroupCreated"
-}
+export class GroupCreated extends event<GroupCreated>()("GroupCreated", "dsync.group.created", DirectoryGroup) {}
 
 /**
  * `dsync.group.updated`: a group changed; `data.previousAttributes` holds the old values.
@@ -254,14 +231,7 @@ export class GroupCreated extends event<GroupCreated>()("dsync.group.created", D
  * @since 0.1.0
  * @category models
  */
-export class GroupUpdated extends event<GroupUpdated>()("dsync.group.updated", UpdatedDirectoryGroup) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "GroupUpdated"
-}
+export class GroupUpdated extends event<GroupUpdated>()("GroupUpdated", "dsync.group.updated", UpdatedDirectoryGroup) {}
 
 /**
  * `dsync.group.deleted`: a group left a directory.
@@ -269,14 +239,7 @@ export class GroupUpdated extends event<GroupUpdated>()("dsync.group.updated", U
  * @since 0.1.0
  * @category models
  */
-export class GroupDeleted extends event<GroupDeleted>()("dsync.group.deleted", DirectoryGroup) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "GroupDeleted"
-}
+export class GroupDeleted extends event<GroupDeleted>()("GroupDeleted", "dsync.group.deleted", DirectoryGroup) {}
 
 /**
  * `dsync.group.user_added`: a user joined a group.
@@ -284,14 +247,9 @@ export class GroupDeleted extends event<GroupDeleted>()("dsync.group.deleted", D
  * @since 0.1.0
  * @category models
  */
-export class GroupUserAdded extends event<GroupUserAdded>()("dsync.group.user_added", GroupMembership) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "GroupUserAdded"
-}
+export class GroupUserAdded
+  extends event<GroupUserAdded>()("GroupUserAdded", "dsync.group.user_added", GroupMembership)
+{}
 
 /**
  * `dsync.group.user_removed`: a user left a group.
@@ -299,14 +257,9 @@ export class GroupUserAdded extends event<GroupUserAdded>()("dsync.group.user_ad
  * @since 0.1.0
  * @category models
  */
-export class GroupUserRemoved extends event<GroupUserRemoved>()("dsync.group.user_removed", GroupMembership) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "GroupUserRemoved"
-}
+export class GroupUserRemoved
+  extends event<GroupUserRemoved>()("GroupUserRemoved", "dsync.group.user_removed", GroupMembership)
+{}
 
 /**
  * `dsync.token.created`: a directory bearer token was created.
@@ -314,14 +267,7 @@ export class GroupUserRemoved extends event<GroupUserRemoved>()("dsync.group.use
  * @since 0.1.0
  * @category models
  */
-export class TokenCreated extends event<TokenCreated>()("dsync.token.created", DirectoryToken) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "TokenCreated"
-}
+export class TokenCreated extends event<TokenCreated>()("TokenCreated", "dsync.token.created", DirectoryToken) {}
 
 /**
  * `dsync.token.revoked`: a directory bearer token was revoked.
@@ -329,14 +275,7 @@ export class TokenCreated extends event<TokenCreated>()("dsync.token.created", D
  * @since 0.1.0
  * @category models
  */
-export class TokenRevoked extends event<TokenRevoked>()("dsync.token.revoked", DirectoryToken) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "TokenRevoked"
-}
+export class TokenRevoked extends event<TokenRevoked>()("TokenRevoked", "dsync.token.revoked", DirectoryToken) {}
 
 const known: ReadonlySet<string> = new Set(eventNames)
 
@@ -372,17 +311,11 @@ export type UnknownEventName = typeof UnknownEventName.Type
  */
 export class UnknownEvent extends Schema.Class<UnknownEvent>("@effect-workos/core/DirectorySyncEvent/unknown")({
   ...envelope,
+  _tag: tagField("UnknownEvent"),
   event: UnknownEventName,
   /** The payload exactly as sent (snake_case keys). */
   data: Schema.Unknown
-}) {
-  /**
-   * Discriminates the union at the type level (`switch (event._tag)`, `Match.tag`).
-   *
-   * @since 0.1.0
-   */
-  readonly _tag = "UnknownEvent"
-}
+}) {}
 
 /**
  * Schema of an event as WorkOS sends it (a webhook body or an Events API

@@ -56,18 +56,6 @@ export interface Options {
 }
 
 /**
- * Failures of a request sent through the client (`InvalidParameterError` comes from API modules).
- *
- * @since 0.1.0
- * @category errors
- */
-export type RequestError =
-  | WorkOSError.HttpStatusError
-  | WorkOSError.TransportError
-  | WorkOSError.DecodeError
-  | WorkOSError.InvalidParameterError
-
-/**
  * The client as API modules see it.
  *
  * @since 0.1.0
@@ -80,9 +68,9 @@ export interface Service {
   readonly json: <A, I, R>(
     request: HttpClientRequest.HttpClientRequest,
     schema: Schema.Schema<A, I, R>
-  ) => Effect.Effect<A, RequestError, R>
+  ) => Effect.Effect<A, WorkOSError.WorkOSError, R>
   /** Sends a request whose 2xx body does not matter (any 2xx is success). */
-  readonly send: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<void, RequestError>
+  readonly send: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<void, WorkOSError.WorkOSError>
 }
 
 /**
@@ -211,7 +199,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
       message: `baseUrl must be an http(s) URL such as ${defaultBaseUrl}, got ${JSON.stringify(baseUrl)}`
     })
 
-    const run = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<RawResponse, RequestError> => {
+    const run = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<RawResponse, WorkOSError.WorkOSError> => {
       if (badBaseUrl !== undefined) return Effect.fail(badBaseUrl)
       const path = request.url
       const once = attempt(request, path)

@@ -194,26 +194,6 @@ export class InvalidParameterError
 {}
 
 /**
- * Every failure of a WorkOS call.
- *
- * @since 0.1.0
- * @category errors
- */
-export type WorkOSError =
-  | BadRequestError
-  | UnauthorizedError
-  | ForbiddenError
-  | NotFoundError
-  | ConflictError
-  | UnprocessableEntityError
-  | RateLimitedError
-  | ServerError
-  | UnexpectedStatusError
-  | TransportError
-  | DecodeError
-  | InvalidParameterError
-
-/**
  * Schema of the `WorkOSError` union, e.g. to send errors across a worker boundary.
  *
  * @since 0.1.0
@@ -235,21 +215,20 @@ export const WorkOSError = Schema.Union(
 )
 
 /**
+ * Every failure of a WorkOS call.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type WorkOSError = typeof WorkOSError.Type
+
+/**
  * Errors that come from a response with an error status.
  *
  * @since 0.1.0
  * @category errors
  */
-export type HttpStatusError =
-  | BadRequestError
-  | UnauthorizedError
-  | ForbiddenError
-  | NotFoundError
-  | ConflictError
-  | UnprocessableEntityError
-  | RateLimitedError
-  | ServerError
-  | UnexpectedStatusError
+export type HttpStatusError = Exclude<WorkOSError, TransportError | DecodeError | InvalidParameterError>
 
 /**
  * Statuses worth another attempt: timeouts, rate limits and server-side failures.
