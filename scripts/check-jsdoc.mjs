@@ -1,7 +1,7 @@
 // Every exported name of a public module (packages/*/src, outside internal/) needs a JSDoc description, `@since` and
 // `@category`; a module opens with a doc comment carrying `@since`; the entry's namespace re-exports need a
 // description and `@since`. docgen enforces descriptions and `@since` but not `@category`: this reports all three,
-// for every package at once, and fails if anything is missing.
+// for every package at once, and fails if anything is missing. Dotfiles (the `.index.ts` barrel templates) are skipped.
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -13,7 +13,9 @@ const packagesDir = Path.join(root, "packages")
 const modules = Fs.readdirSync(packagesDir).flatMap((pkg) => {
   const src = Path.join(packagesDir, pkg, "src")
   return Fs.existsSync(src)
-    ? Fs.readdirSync(src).filter((file) => file.endsWith(".ts")).map((file) => Path.join(src, file))
+    ? Fs.readdirSync(src).filter((file) => file.endsWith(".ts") && !file.startsWith(".")).map((file) =>
+      Path.join(src, file)
+    )
     : []
 })
 
