@@ -1,6 +1,7 @@
 // Effect language service diagnostics (rules configured in tsconfig.base.json) for every TypeScript project in the
-// workspace: the src and test projects of each package, examples and bench. Each project reports only its own files
-// (a test project also compiles the sources it imports; those are reported once, by the src project).
+// workspace: the src and test projects of each package and of each runtime check (runtimes/*), examples and bench.
+// Each project reports only its own files (a test project also compiles the sources it imports; those are reported
+// once, by the src project).
 // Errors and warnings fail; messages (suggestions) are printed and do not.
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -14,6 +15,9 @@ const cli = Path.join(root, "node_modules", "@effect", "language-service", "cli.
 const projects = [
   ...Fs.readdirSync(Path.join(root, "packages")).flatMap((pkg) =>
     ["tsconfig.src.json", "tsconfig.test.json"].map((config) => Path.join("packages", pkg, config))
+  ),
+  ...Fs.readdirSync(Path.join(root, "runtimes")).flatMap((runtime) =>
+    ["tsconfig.src.json", "tsconfig.test.json"].map((config) => Path.join("runtimes", runtime, config))
   ),
   Path.join("examples", "tsconfig.json"),
   Path.join("bench", "tsconfig.json")
