@@ -140,7 +140,7 @@ describe("the built core in workerd (miniflare)", () => {
         ])
       }))
 
-    it.effect("streams every user of each directory from the localhost fake over fetch", () =>
+    it.effect("streams every user of each directory from the localhost fake over fetch, and its typed errors", () =>
       Effect.gen(function*() {
         const { url } = yield* Worker
         const fake = yield* FakeWorkOS.FakeWorkOS
@@ -158,6 +158,12 @@ describe("the built core in workerd (miniflare)", () => {
           )
           expect(counted).toEqual({ users: expected })
         }
+        // The client's typed errors come through too: the fake answers 404 for a directory it does not have.
+        const unknown = yield* client.get(`${url}/directories/directory_unknown/users/count`).pipe(
+          Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
+          Effect.scoped
+        )
+        expect(unknown).toEqual({ status: 502, text: "NotFoundError" })
       }))
   })
 })
