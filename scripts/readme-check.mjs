@@ -25,6 +25,14 @@ for (const line of readme.split("\n")) {
 }
 if (sections.size === 0) throw new Error("README.md has no ```ts block")
 
+// The quick start is also a runnable file: the README shows it verbatim (after the file's doc comment).
+const quickStart = sections.get("Quick start")?.[0]
+const quickStartFile = Fs.readFileSync(Path.join(root, "examples", "quick-start.ts"), "utf8")
+if (quickStart === undefined || !quickStartFile.endsWith(`\n${quickStart}\n`)) {
+  process.stderr.write("The README's quick start differs from examples/quick-start.ts: make them the same\n")
+  process.exit(1)
+}
+
 Fs.rmSync(out, { recursive: true, force: true })
 Fs.mkdirSync(out, { recursive: true })
 for (const [name, blocks] of sections) {
