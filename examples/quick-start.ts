@@ -7,7 +7,6 @@
  */
 import { DirectorySync, WorkOSClient } from "@effect-workos/core"
 import { FetchHttpClient } from "@effect/platform"
-import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer, Stream } from "effect"
 
 const WorkOS = DirectorySync.layer.pipe(
@@ -24,11 +23,9 @@ const program = Effect.gen(function*() {
   Effect.catchTag("NotFoundError", (error) => Console.error(`No such directory (request ${error.requestId})`))
 )
 
-NodeRuntime.runMain(
-  program.pipe(
-    Effect.provide(WorkOS),
-    // Any other failure, e.g. a missing WORKOS_API_KEY, in one line, and exit code 1.
-    Effect.tapError((error) => Console.error(String(error)))
-  ),
-  { disableErrorReporting: true }
+program.pipe(
+  Effect.provide(WorkOS),
+  // Any other failure, e.g. a missing WORKOS_API_KEY, in one line instead of a stack trace.
+  Effect.catchAll((error) => Console.error(String(error))),
+  Effect.runPromise
 )
