@@ -7,7 +7,9 @@
 //   2. an ES module streams users through the real client;
 //   3. every entry point `require`s from CommonJS;
 //   4. the core entry, and the testing package's main entry, pull in no Node built-in (`node:*`) module;
-//   5. exactly one copy of `effect` is installed and loaded.
+//   5. exactly one copy of `effect` is installed and loaded;
+//   6. the `workos-dsync` binary runs from the installed package: `npx workos-dsync --help`, then `fake serve`
+//      with `verify` and a CSV export against it, and Ctrl-C stops the server with exit code 130.
 // Set SMOKE_KEEP=1 to keep the temporary project.
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -18,7 +20,7 @@ import { fileURLToPath } from "node:url"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const fixtures = Path.join(root, "scripts", "smoke")
-const packages = ["core", "testing"]
+const packages = ["core", "testing", "cli"]
 const userDependencies = [
   "effect@~3.22.4",
   "@effect/platform@~0.97.2",
@@ -50,6 +52,39 @@ for (const pkg of packages) {
   if (!Fs.existsSync(Path.join(root, "packages", pkg, "dist", "package.json"))) {
     fail(`packages/${pkg}/dist is missing: run \`pnpm build\` first`)
   }
+}
+
+// `fake serve` in one process, `verify` and an export in others, as the README's tour does.
+const tour = async (cwd) => {
+  const binary = Path.join(cwd, "node_modules", ".bin", "workos-dsync")
+  const server = ChildProcess.spawn(binary, ["fake", "serve", "--port", "0", "--seed", "1"], { cwd })
+  let banner = ""
+  server.stdout.on("data", (chunk) => (banner += chunk))
+  server.stderr.on("data", (chunk) => (banner += chunk))
+  const exited = new Promise((resolve) => server.on("close", (code) => resolve(code)))
+  try {
+    for (let waited = 0; !banner.includes("Ctrl-C"); waited += 100) {
+      if (waited > 60_000 || server.exitCode !== null) fail(`fake serve did not start:\n${banner}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const env = {
+      ...process.env,
+      WORKOS_BASE_URL: /export WORKOS_BASE_URL=(\S+)/.exec(banner)[1],
+      WORKOS_API_KEY: /export WORKOS_API_KEY=(\S+)/.exec(banner)[1]
+    }
+    run(binary, ["verify"], { cwd, env })
+    const csv = output(binary, ["users", "list", "--directory", "directory_01HM6FR828BACWX9JFMFVHXJW0", "-f", "csv"], {
+      cwd,
+      env
+    })
+    const rows = csv.stdout.split("\r\n").filter((row) => row !== "")
+    if (csv.status !== 0 || rows.length !== 51) fail(`users list exited with ${csv.status}, ${rows.length} lines`)
+    console.log(`verify passed; users list wrote ${rows.length - 1} users as CSV`)
+  } finally {
+    server.kill("SIGINT")
+  }
+  const code = await exited
+  if (code !== 130) fail(`fake serve exited with ${code} on SIGINT, expected 130`)
 }
 
 const work = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-workos-smoke-"))
@@ -194,6 +229,12 @@ try {
       [...effectParents].sort().join(", ")
     } (app.cjs checked the CommonJS side)`
   )
+  step("6. npx workos-dsync (the cli package's binary)")
+  const help = output("npx", ["--no-install", "workos-dsync", "--help"], { cwd: app })
+  if (help.status !== 0 || !help.stdout.includes("fake serve")) {
+    fail(`npx workos-dsync --help exited with ${help.status}\n${help.stdout}${help.stderr}`)
+  }
+  await tour(app)
   step("all checks passed")
 } finally {
   if (process.env.SMOKE_KEEP) console.log(`kept ${work}`)

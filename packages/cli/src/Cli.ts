@@ -12,7 +12,6 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as ExitCode from "./ExitCode.js"
-import { Io } from "./Io.js"
 import * as Directories from "./internal/commands/directories.js"
 import * as Events from "./internal/commands/events.js"
 import * as Fake from "./internal/commands/fake.js"
@@ -20,6 +19,7 @@ import * as Groups from "./internal/commands/groups.js"
 import * as Users from "./internal/commands/users.js"
 import * as Verify from "./internal/commands/verify.js"
 import * as Failure from "./internal/failure.js"
+import { Io } from "./Io.js"
 
 /**
  * The version printed by `--version`.
@@ -92,4 +92,3 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<
       Effect.provide(CliConfig.layer({ showBuiltIns: false }))
     )
   })
-

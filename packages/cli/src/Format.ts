@@ -173,7 +173,8 @@ export const renderer = <A>(format: Format, layout: Layout<A>): Renderer<A> => {
     case "csv":
       return {
         begin: () => csvRecord(layout.columns.map((column) => column.name)),
-        page: (records) => records.map((record) => csvRecord(layout.columns.map((column) => column.get(record)))).join(""),
+        page: (records) =>
+          records.map((record) => csvRecord(layout.columns.map((column) => column.get(record)))).join(""),
         end: () => ""
       }
   }
@@ -190,7 +191,9 @@ export const one = <A>(format: Format, layout: Layout<A>, record: A): string => 
   switch (format) {
     case "table": {
       const width = Math.max(...layout.columns.map((column) => column.name.length))
-      return layout.columns.map((column) => `${column.name.padEnd(width)}  ${oneLine(text(column.get(record)))}`.trimEnd())
+      return layout.columns.map((column) =>
+        `${column.name.padEnd(width)}  ${oneLine(text(column.get(record)))}`.trimEnd()
+      )
         .join("\n") + "\n"
     }
     case "json":

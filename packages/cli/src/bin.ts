@@ -20,9 +20,13 @@ import * as Io from "./Io.js"
 
 const main = Cli.run(process.argv).pipe(
   Effect.tap((code) => Effect.sync(() => void (process.exitCode = code))),
-  Effect.provide(Layer.mergeAll(Io.layerNode, NodeContext.layer, NodeHttpClient.layerUndici)),
-  // Logs, if any, go to stderr: stdout carries only results.
-  Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true, colors: false }))),
+  Effect.provide(Layer.mergeAll(
+    Io.layerNode,
+    NodeContext.layer,
+    NodeHttpClient.layerUndici,
+    // Logs, if any, go to stderr: stdout carries only results.
+    Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true, colors: false }))
+  )),
   Logger.withMinimumLogLevel(LogLevel.Warning)
 )
 

@@ -21,7 +21,6 @@ export type Failure = WorkOSError.WorkOSError | CliError.CliError | Io.OutputClo
 const keyHint = "check --api-key or WORKOS_API_KEY (a secret key, sk_..., of the environment you mean)"
 const baseUrlHint = "check --base-url or WORKOS_BASE_URL (default https://api.workos.com) and the network"
 
-
 const http = (error: { readonly method: string; readonly path: string }) => `${error.method} ${error.path}`
 
 const renderWorkOS = (error: WorkOSError.WorkOSError): Rendered => {
@@ -80,9 +79,9 @@ const renderWorkOS = (error: WorkOSError.WorkOSError): Rendered => {
     case "TransportError":
       return {
         code: ExitCode.network,
-        message: `${error.reason === "Timeout" ? "no answer in time" : "could not reach WorkOS"} (${http(error)}): ${
-          error.message
-        }`,
+        message: `${error.reason === "Timeout" ? "no answer in time" : "could not reach WorkOS"} (${
+          http(error)
+        }): ${error.message}`,
         hint: baseUrlHint
       }
     case "DecodeError":
@@ -111,7 +110,11 @@ export const render = (error: Failure): Rendered => {
     case "VerifyFailedError":
       return { code: ExitCode.verificationFailed, message: error.message, hint: "the table above says which and why" }
     case "ListenError":
-      return { code: ExitCode.configuration, message: error.message, hint: "choose another --port (0 picks a free one)" }
+      return {
+        code: ExitCode.configuration,
+        message: error.message,
+        hint: "choose another --port (0 picks a free one)"
+      }
     case "OutputClosedError":
       return { code: ExitCode.success, message: "", hint: "" }
     default:

@@ -72,7 +72,10 @@ const confirm = (directoryId: string) =>
     yield* io.err(`Delete directory ${directoryId} with all its users and groups? This cannot be undone. [y/N] `)
     const answer = (yield* io.readLine).trim().toLowerCase()
     if (answer !== "y" && answer !== "yes") {
-      return yield* new AbortedError({ message: `not deleting ${directoryId}`, hint: "answer y to delete, or pass --yes" })
+      return yield* new AbortedError({
+        message: `not deleting ${directoryId}`,
+        hint: "answer y to delete, or pass --yes"
+      })
     }
   })
 

@@ -79,10 +79,13 @@ const tail = Command.make(
         })
       }
       const names = Option.flatMap(flags.events, (text) =>
-        Arr.match(text.split(",").map((name) => name.trim()).filter((name) => name !== ""), {
-          onEmpty: () => Option.none(),
-          onNonEmpty: Option.some
-        }))
+        Arr.match(
+          text.split(",").map((name) => name.trim()).filter((name) => name !== ""),
+          {
+            onEmpty: () => Option.none(),
+            onNonEmpty: Option.some
+          }
+        ))
       const filters: Filters = {
         events: Option.getOrUndefined(names),
         organizationId: Option.getOrUndefined(flags.organization)

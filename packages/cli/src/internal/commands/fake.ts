@@ -48,7 +48,7 @@ const serve = Command.make(
         groupsPerDirectory: flags.groups
       })
       const running = Layer.provideMerge(Server.layer({ port: flags.port }), FakeWorkOS.layer(data))
-      yield* Effect.gen(function*() {
+      return yield* Effect.gen(function*() {
         const server = yield* Server.FakeServer
         const apiKey = Redacted.value(yield* (yield* FakeWorkOS.FakeWorkOS).apiKey)
         yield* io.out(

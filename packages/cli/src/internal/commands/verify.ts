@@ -152,9 +152,7 @@ export const command = Command.make(
       const failed = results.filter((r) => r.result === "fail").length
       yield* io.out(
         flags.json
-          ? `${
-            JSON.stringify({ ok: failed === 0, baseUrl: Connection.baseUrlOf(flags), checks: results }, null, 2)
-          }\n`
+          ? `${JSON.stringify({ ok: failed === 0, baseUrl: Connection.baseUrlOf(flags), checks: results }, null, 2)}\n`
           : table(results)
       )
       if (failed > 0) return yield* new VerifyFailedError({ failed, total: results.length })
