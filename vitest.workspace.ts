@@ -4,4 +4,4 @@
  * Vitest 3.2 deprecates loading this file as a workspace, so the root
  * `vitest.config.ts` imports the list and passes it as `test.projects`.
  */
-export default ["packages/core", "packages/testing"]
+export default ["packages/core", "packages/testing", "packages/sync"]
