@@ -273,9 +273,7 @@ export const make = <E = never, R = never>(
 
     // One write transaction: lock first, then `body` with the transaction's seq.
     const write = <A, E2>(body: (tx: Apply.Tx<OnChangeError, never>, head: MirrorStore.Head) => Effect.Effect<A, E2>) =>
-      store.transaction((writer) =>
-        Effect.flatMap(writer.lock, (head) => body({ writer, seq: head.seq, hook }, head))
-      )
+      store.transaction((writer) => Effect.flatMap(writer.lock, (head) => body({ writer, seq: head.seq, hook }, head)))
 
     // Writes for one directory, only while it is still in the store.
     const writeTo = <A, E2>(directoryId: string, body: (tx: Apply.Tx<OnChangeError, never>) => Effect.Effect<A, E2>) =>
@@ -298,7 +296,10 @@ export const make = <E = never, R = never>(
       body: Effect.Effect<void, E2>
     ) =>
       include(directoryId)
-        ? Effect.flatMap(tx.writer.get("directory", [directoryId]), (rows) => rows.has(directoryId) ? body : Effect.void)
+        ? Effect.flatMap(
+          tx.writer.get("directory", [directoryId]),
+          (rows) => rows.has(directoryId) ? body : Effect.void
+        )
         : Effect.void
 
     const applyEvent = (tx: Apply.Tx<OnChangeError, never>, event: DirectorySyncEvent.DirectorySyncEvent) => {
@@ -512,7 +513,9 @@ export const make = <E = never, R = never>(
         Stream.filter((directory) => include(directory.id)),
         Stream.grouped(100),
         Stream.runForEach((directories) =>
-          write((tx) => Effect.forEach(directories, (d) => Apply.upsertDirectory(tx, d, source, true), { discard: true }))
+          write((tx) =>
+            Effect.forEach(directories, (d) => Apply.upsertDirectory(tx, d, source, true), { discard: true })
+          )
         )
       )
       yield* write((tx) =>
@@ -536,8 +539,10 @@ export const make = <E = never, R = never>(
       })
 
     const syncDue = (all: boolean) =>
-      Effect.flatMap(dueDirectories(all), (due) =>
-        Effect.as(Effect.forEach(due, syncDirectory, { concurrency, discard: true }), due.length))
+      Effect.flatMap(
+        dueDirectories(all),
+        (due) => Effect.as(Effect.forEach(due, syncDirectory, { concurrency, discard: true }), due.length)
+      )
 
     const refreshIfDue = Effect.gen(function*() {
       const last = yield* Ref.get(lastRefresh)
@@ -600,13 +605,16 @@ export const make = <E = never, R = never>(
       const running = yield* Ref.get(backfilling)
       const at = yield* now
       const since = (iso: string | null) => iso === null ? null : Duration.millis(Math.max(0, at - Date.parse(iso)))
-      const directories = yield* Effect.forEach(states, (state) =>
-        Effect.map(store.counts(state.directoryId), (counts): DirectoryStatus => ({
-          directoryId: state.directoryId,
-          phase: HashSet.has(running, state.directoryId) ? "backfilling" : state.phase,
-          lastFullSyncAt: state.lastFullSyncAt,
-          counts
-        })))
+      const directories = yield* Effect.forEach(
+        states,
+        (state) =>
+          Effect.map(store.counts(state.directoryId), (counts): DirectoryStatus => ({
+            directoryId: state.directoryId,
+            phase: HashSet.has(running, state.directoryId) ? "backfilling" : state.phase,
+            lastFullSyncAt: state.lastFullSyncAt,
+            counts
+          }))
+      )
       const caughtUp = since(head.caughtUpAt)
       return {
         directories,

@@ -7,8 +7,8 @@
  *
  * @since 0.1.0
  */
-import type * as SqlError from "@effect/sql/SqlError"
 import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlError from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -186,7 +186,9 @@ export const make = (
       rangeStart: nullable(r.range_start),
       caughtUpAt: nullable(r.caught_up_at)
     })
-    const head = q(Effect.map(sql<SqlRow>`SELECT * FROM ${table("head")} WHERE id = 'main'`, (rows) => headOf(rows[0]!)))
+    const head = q(
+      Effect.map(sql<SqlRow>`SELECT * FROM ${table("head")} WHERE id = 'main'`, (rows) => headOf(rows[0]!))
+    )
 
     const scanWhere = (scan: MirrorStore.Scan, kind: MirrorStore.Kind): Fragment =>
       sql.and([
@@ -316,7 +318,11 @@ export const make = (
       )
     }
 
-    const one = <A>(kind: "directory" | "user" | "group", decode: (data: string) => Effect.Effect<A, MirrorStore.MirrorStoreError>) => (id: string) =>
+    const one = <A>(
+      kind: "directory" | "user" | "group",
+      decode: (data: string) => Effect.Effect<A, MirrorStore.MirrorStoreError>
+    ) =>
+    (id: string) =>
       Effect.flatMap(
         q(sql<SqlRow>`SELECT data FROM ${table(kind)} WHERE id = ${id}`),
         (rows) => rows.length === 0 ? Effect.succeedNone : Effect.asSome(decode(text(rows[0]!.data)))

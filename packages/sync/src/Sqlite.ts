@@ -13,8 +13,8 @@
  *
  * @since 0.1.0
  */
-import type * as SqlClient from "@effect/sql/SqlClient"
 import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
+import type * as SqlClient from "@effect/sql/SqlClient"
 import {
   type Client,
   createClient,
@@ -160,7 +160,8 @@ export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient | Libsq
       (client) => Effect.sync(() => client.close())
     )
     const live = LibsqlClient.layer({ liveClient: client })
-    const wal = Layer.effectDiscard(Effect.flatMap(LibsqlClient.LibsqlClient, (sql) =>
-      Effect.ignore(sql`PRAGMA journal_mode = WAL`)))
+    const wal = Layer.effectDiscard(
+      Effect.flatMap(LibsqlClient.LibsqlClient, (sql) => Effect.ignore(sql`PRAGMA journal_mode = WAL`))
+    )
     return Layer.provideMerge(wal, live)
   }))

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { FakeWorkOS, Generators } from "@effect-workos/testing"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as DirectoryMirror from "../src/DirectoryMirror.js"
@@ -61,7 +61,12 @@ for (const { layer, name } of stores) {
         const [first, second] = yield* fake.directories
         const users = yield* fake.usersOf(first!.id)
         const groups = yield* fake.groupsOf(first!.id)
-        const hired = yield* fake.addUser({ directoryId: first!.id, firstName: "Ada", lastName: "L", email: "a@x.test" })
+        const hired = yield* fake.addUser({
+          directoryId: first!.id,
+          firstName: "Ada",
+          lastName: "L",
+          email: "a@x.test"
+        })
         yield* fake.addUserToGroup(hired.id, groups[0]!.id)
         yield* fake.updateUser(users[0]!.id, { state: "inactive" })
         yield* fake.removeUser(users[1]!.id)

@@ -17,7 +17,9 @@ const codec = <A, I>(schema: Schema.Schema<A, I>, what: string) => {
   return {
     encode: (value: A) =>
       Schema.encode(json)(value).pipe(
-        Effect.mapError((cause) => new MirrorStoreError({ reason: "Decode", message: `cannot encode a ${what}`, cause }))
+        Effect.mapError((cause) =>
+          new MirrorStoreError({ reason: "Decode", message: `cannot encode a ${what}`, cause })
+        )
       ),
     decode: (text: string) =>
       Schema.decode(json)(text).pipe(

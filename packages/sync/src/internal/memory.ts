@@ -54,8 +54,7 @@ const writer = (ref: Ref.Ref<State>): MirrorStore.Writer => {
         for (const id of ids) Option.map(HashMap.get(rows, id), (row) => found.set(id, row))
         return found
       }),
-    put: (kind, rows) =>
-      setTable(kind, (table) => rows.reduce((acc, row) => HashMap.set(acc, row.id, row), table)),
+    put: (kind, rows) => setTable(kind, (table) => rows.reduce((acc, row) => HashMap.set(acc, row.id, row), table)),
     remove: (kind, ids) => setTable(kind, (table) => ids.reduce((acc, id) => HashMap.remove(acc, id), table)),
     see: (kind, ids, seen) =>
       setTable(kind, (table) =>
@@ -78,7 +77,8 @@ const writer = (ref: Ref.Ref<State>): MirrorStore.Writer => {
     markAllPending: (seq) =>
       setTable(
         "directory",
-        (table) => HashMap.map(table, (row): MirrorStore.DirectoryRow => ({ ...row, phase: "pending", pendingSeq: seq }))
+        (table) =>
+          HashMap.map(table, (row): MirrorStore.DirectoryRow => ({ ...row, phase: "pending", pendingSeq: seq }))
       )
   }
 }

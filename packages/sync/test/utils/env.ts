@@ -6,15 +6,14 @@ import * as DirectorySync from "@effect-workos/core/DirectorySync"
 import * as Events from "@effect-workos/core/Events"
 import * as WorkOSClient from "@effect-workos/core/WorkOSClient"
 import { FakeWorkOS } from "@effect-workos/testing"
-import * as SqlClient from "@effect/sql/SqlClient"
 import { PgClient } from "@effect/sql-pg"
+import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import * as MirrorStore from "../../src/MirrorStore.js"
 import * as Sqlite from "../../src/Sqlite.js"
 import * as SqlMirrorStore from "../../src/SqlMirrorStore.js"
 
@@ -69,8 +68,6 @@ export const pgStore = Layer.unwrapScoped(Effect.gen(function*() {
   return SqlMirrorStore.layer({ tablePrefix: prefix })
 }))
 
-
-
 /**
  * Whether the PostgreSQL test server answers a query. Without it the
  * PostgreSQL suites are skipped with a message, except under `CI=true`,
@@ -94,7 +91,11 @@ export const runPg = async (suite: string): Promise<boolean> => {
   if (process.env.CI === "true") return true
   const available = await pgAvailable
   if (!available) {
-    console.warn(`SKIPPED: ${suite} on PostgreSQL: no server at ${pgUrl.replace(/\/\/[^@]*@/, "//")} (set PG_URL; CI=true fails instead)`)
+    process.stderr.write(
+      `SKIPPED: ${suite} on PostgreSQL: no server at ${
+        pgUrl.replace(/\/\/[^@]*@/, "//")
+      } (set PG_URL; CI=true fails instead)\n`
+    )
   }
   return available
 }

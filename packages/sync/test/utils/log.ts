@@ -3,15 +3,15 @@
  * commits with the mirror's transaction (a table over SQL, a Ref in memory),
  * then folds the log back into a copy, failing on any change applied twice.
  */
+import { Directory } from "@effect-workos/core/Directory"
+import { DirectoryGroup } from "@effect-workos/core/DirectoryGroup"
+import { DirectoryUser } from "@effect-workos/core/DirectoryUser"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import { Directory } from "@effect-workos/core/Directory"
-import { DirectoryGroup } from "@effect-workos/core/DirectoryGroup"
-import { DirectoryUser } from "@effect-workos/core/DirectoryUser"
 import type { MirrorChange } from "../../src/MirrorChange.js"
 
 /** A change as one line: tag, key, and the model's wire JSON. */
@@ -49,7 +49,7 @@ export const entryOf = (change: MirrorChange): Entry => {
   }
 }
 
-export class HookLog extends Context.Tag("test/HookLog")<HookLog, {
+export class HookLog extends Context.Tag("@effect-workos/sync/test/utils/log/HookLog")<HookLog, {
   readonly record: (change: MirrorChange) => Effect.Effect<void, unknown>
   readonly entries: Effect.Effect<ReadonlyArray<Entry>, unknown>
 }>() {}
@@ -75,7 +75,9 @@ export const sqlLog = (table: string) =>
         pg: () => sql.literal("bigserial PRIMARY KEY"),
         orElse: () => sql.literal("INTEGER PRIMARY KEY AUTOINCREMENT")
       })
-      yield* sql`CREATE TABLE IF NOT EXISTS ${sql(table)} (n ${key}, tag text NOT NULL, key text NOT NULL, data text NOT NULL)`
+      yield* sql`CREATE TABLE IF NOT EXISTS ${
+        sql(table)
+      } (n ${key}, tag text NOT NULL, key text NOT NULL, data text NOT NULL)`
       return {
         record: (change: MirrorChange) => sql`INSERT INTO ${sql(table)} ${sql.insert({ ...entryOf(change) })}`,
         entries: Effect.map(
@@ -97,7 +99,13 @@ export const fold = (entries: ReadonlyArray<Entry>) => {
   const problems: Array<string> = []
   for (const entry of entries) {
     const [, kind, verb] = /^(Directory|User|Group|Membership)(Added|Updated|Removed)$/.exec(entry.tag)!
-    const map = maps[kind as keyof typeof maps]
+    const map = kind === "Directory"
+      ? maps.Directory
+      : kind === "User"
+      ? maps.User
+      : kind === "Group"
+      ? maps.Group
+      : maps.Membership
     const has = map.has(entry.key)
     if (verb === "Added" && has) problems.push(`${entry.tag} ${entry.key}: already there`)
     if (verb !== "Added" && !has) problems.push(`${entry.tag} ${entry.key}: not there`)
