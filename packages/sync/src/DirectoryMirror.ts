@@ -36,7 +36,6 @@ import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
-import * as Random from "effect/Random"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -285,9 +284,6 @@ export const make = <E = never, R = never>(
         )
       )
 
-    const runId = (label: string, seq0: number) =>
-      Effect.map(Random.nextIntBetween(0, 2 ** 31 - 1), (n) => `${label}:${seq0}:${n.toString(36)}`)
-
     // Events ------------------------------------------------------------------------------------
 
     const whenDirectory = <E2>(
@@ -439,48 +435,69 @@ export const make = <E = never, R = never>(
 
     // Full syncs ---------------------------------------------------------------------------------
 
+    // WorkOS answered 404 for the directory: it is gone (its `dsync.deleted` may be long expired).
+    const removeGone = (directoryId: string) => write((tx) => Apply.removeDirectory(tx, directoryId))
+
+    const gone = (directoryId: string) =>
+      directorySync.getDirectory(directoryId).pipe(
+        Effect.as(false),
+        Effect.catchTag("NotFoundError", () => Effect.as(removeGone(directoryId), true))
+      )
+
     const backfill = Effect.fn("DirectoryMirror.sync")(function*(directoryId: string) {
       yield* Effect.annotateCurrentSpan({ "workos.directory.id": directoryId })
       const seq0 = (yield* store.head).seq
-      const seen = yield* runId(directoryId, seq0)
-      const source: Apply.Source = { _tag: "Listing", seq0, seen }
+      const source: Apply.Source = { _tag: "Listing", seq0 }
       const found = yield* directorySync.getDirectory(directoryId).pipe(
         Effect.map(Option.some),
         Effect.catchTag("NotFoundError", () => Effect.succeedNone)
       )
       if (Option.isNone(found)) {
-        yield* write((tx) => Apply.removeDirectory(tx, directoryId))
+        yield* removeGone(directoryId)
         return false
       }
       // The directory's own write: a `dsync.activated` after it makes the directory pending again.
       const started = yield* write((tx) => Effect.as(Apply.upsertDirectory(tx, found.value, source, false), tx.seq))
       const chunks = <A>(stream: Stream.Stream<A, WorkOSError.WorkOSError>) =>
         Stream.map(Stream.grouped(stream, 100), Chunk.toReadonlyArray)
-      yield* chunks(directorySync.streamUsers({ directory: directoryId, limit: 100 })).pipe(
-        Stream.runForEach((users) => writeTo(directoryId, (tx) => Apply.upsertUsers(tx, users, source)))
-      )
-      yield* chunks(directorySync.streamGroups({ directory: directoryId, limit: 100 })).pipe(
-        Stream.runForEach((groups) =>
-          Effect.zipRight(
-            writeTo(directoryId, (tx) => Apply.upsertGroups(tx, groups, source)),
-            Effect.forEach(groups, (group) =>
-              chunks(directorySync.streamUsers({ group: group.id, limit: 100 })).pipe(
-                Stream.runForEach((members) =>
-                  writeTo(directoryId, (tx) =>
-                    Apply.setMemberships(
-                      tx,
-                      members.map((user) => ({ directoryId, userId: user.id, groupId: group.id, present: true })),
-                      source
-                    ))
-                )
-              ), { discard: true })
+      // A group deleted while it is listed: its memberships go with it (the sweep removes them).
+      const members = (groupId: string) =>
+        chunks(directorySync.streamUsers({ group: groupId, limit: 100 })).pipe(
+          Stream.runForEach((users) =>
+            writeTo(directoryId, (tx) =>
+              Apply.setMemberships(
+                tx,
+                users.map((user) => ({ directoryId, userId: user.id, groupId, present: true })),
+                source
+              ))
+          ),
+          Effect.catchTag("NotFoundError", () => Effect.void)
+        )
+      const listed = yield* Effect.gen(function*() {
+        yield* chunks(directorySync.streamUsers({ directory: directoryId, limit: 100 })).pipe(
+          Stream.runForEach((users) => writeTo(directoryId, (tx) => Apply.upsertUsers(tx, users, source)))
+        )
+        yield* chunks(directorySync.streamGroups({ directory: directoryId, limit: 100 })).pipe(
+          Stream.runForEach((groups) =>
+            Effect.zipRight(
+              writeTo(directoryId, (tx) => Apply.upsertGroups(tx, groups, source)),
+              Effect.forEach(groups, (group) => members(group.id), { discard: true })
+            )
           )
         )
+        return true
+      }).pipe(
+        // The directory itself may have gone while it was listed.
+        Effect.catchTag(
+          "NotFoundError",
+          (error) => Effect.flatMap(gone(directoryId), (isGone) => isGone ? Effect.succeed(false) : Effect.fail(error))
+        )
       )
+      if (!listed) return false
       const at = yield* now
       yield* writeTo(directoryId, (tx) =>
         Effect.gen(function*() {
-          yield* Apply.sweep(tx, directoryId, seen, seq0)
+          yield* Apply.sweep(tx, directoryId, seq0)
           const row = (yield* tx.writer.get("directory", [directoryId])).get(directoryId)
           if (row === undefined) return
           yield* tx.writer.put("directory", [{
@@ -507,8 +524,7 @@ export const make = <E = never, R = never>(
     // Lists every directory: new ones become pending, missing ones are removed.
     const refreshDirectories = Effect.fn("DirectoryMirror.refreshDirectories")(function*() {
       const seq0 = (yield* store.head).seq
-      const seen = yield* runId("directories", seq0)
-      const source: Apply.Source = { _tag: "Listing", seq0, seen }
+      const source: Apply.Source = { _tag: "Listing", seq0 }
       yield* directorySync.streamDirectories({ limit: 100 }).pipe(
         Stream.filter((directory) => include(directory.id)),
         Stream.grouped(100),
@@ -520,7 +536,7 @@ export const make = <E = never, R = never>(
       )
       yield* write((tx) =>
         Effect.gen(function*() {
-          const gone = yield* tx.writer.scan("directory", { unseen: { seen, maxSeq: seq0 } }, 10_000)
+          const gone = yield* tx.writer.scan("directory", { unseen: { maxSeq: seq0 } }, 10_000)
           for (const row of gone) yield* Apply.removeDirectory(tx, row.id)
         })
       )
@@ -544,6 +560,20 @@ export const make = <E = never, R = never>(
         (due) => Effect.as(Effect.forEach(due, syncDirectory, { concurrency, discard: true }), due.length)
       )
 
+    // In `run`, a directory that fails to sync is logged and tried again later; events keep flowing.
+    const syncDueLogged = Effect.flatMap(
+      dueDirectories(true),
+      (due) =>
+        Effect.forEach(due, (directoryId) =>
+          syncDirectory(directoryId).pipe(
+            Effect.catchAllCause((cause) =>
+              Effect.logWarning("DirectoryMirror: a directory sync failed; retrying later", cause).pipe(
+                Effect.annotateLogs({ directoryId })
+              )
+            )
+          ), { concurrency, discard: true })
+    )
+
     const refreshIfDue = Effect.gen(function*() {
       const last = yield* Ref.get(lastRefresh)
       const at = yield* now
@@ -554,7 +584,7 @@ export const make = <E = never, R = never>(
     const step = Effect.gen(function*() {
       yield* bootstrap
       yield* refreshIfDue
-      yield* syncDue(true)
+      yield* syncDueLogged
       const result = yield* pollOnce()
       if (!result.caughtUp) return Duration.zero
       return result.retryIn === undefined ? pollInterval : Duration.min(result.retryIn, pollInterval)

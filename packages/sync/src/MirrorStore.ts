@@ -14,12 +14,14 @@ import type { Directory } from "@effect-workos/core/Directory"
 import type { DirectoryGroup } from "@effect-workos/core/DirectoryGroup"
 import type { DirectoryUser } from "@effect-workos/core/DirectoryUser"
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
-import type * as Option from "effect/Option"
-import type * as Stream from "effect/Stream"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
+import * as Codec from "./internal/codec.js"
 import * as Errors from "./internal/errors.js"
-import * as Memory from "./internal/memory.js"
 
 /**
  * A store operation failed: the database (`reason: "Sql"`, the driver's error
@@ -108,8 +110,8 @@ export interface DirectoryRow {
   readonly updatedAt: string
   /** `seq` of the transaction that last wrote it. */
   readonly seq: number
-  /** Id of the last full sync that saw it. */
-  readonly seen: string | null
+  /** `seq` of the last transaction of a listing (full sync) that saw it. */
+  readonly seen: number
   readonly phase: Phase
   /** `seq` of the transaction that last made it `pending`. */
   readonly pendingSeq: number
@@ -131,7 +133,8 @@ export interface UserRow {
   readonly data: string
   readonly updatedAt: string
   readonly seq: number
-  readonly seen: string | null
+  /** `seq` of the last listing transaction that saw it. */
+  readonly seen: number
 }
 
 /**
@@ -147,7 +150,8 @@ export interface GroupRow {
   readonly data: string
   readonly updatedAt: string
   readonly seq: number
-  readonly seen: string | null
+  /** `seq` of the last listing transaction that saw it. */
+  readonly seen: number
 }
 
 /**
@@ -164,7 +168,8 @@ export interface MembershipRow {
   readonly directoryId: string
   readonly present: boolean
   readonly seq: number
-  readonly seen: string | null
+  /** `seq` of the last listing transaction that saw it. */
+  readonly seen: number
 }
 
 /**
@@ -198,7 +203,8 @@ export type TombstoneKind = "directory" | "user" | "group"
 
 /**
  * Rows to scan, in id order: every given field must match. `unseen` selects
- * rows the full sync `seen` did not see and no transaction after `maxSeq` wrote.
+ * rows that no transaction after `maxSeq` wrote or saw (a listing that began
+ * at `maxSeq` did not see them).
  *
  * @since 0.1.0
  * @category write side
@@ -208,7 +214,7 @@ export interface Scan {
   readonly userId?: string | undefined
   readonly groupId?: string | undefined
   readonly presentOnly?: boolean | undefined
-  readonly unseen?: { readonly seen: string; readonly maxSeq: number } | undefined
+  readonly unseen?: { readonly maxSeq: number } | undefined
 }
 
 /**
@@ -228,8 +234,8 @@ export interface Writer {
   ) => Effect.Effect<ReadonlyMap<string, Rows[K]>, MirrorStoreError>
   readonly put: <K extends Kind>(kind: K, rows: ReadonlyArray<Rows[K]>) => Effect.Effect<void, MirrorStoreError>
   readonly remove: (kind: Kind, ids: ReadonlyArray<string>) => Effect.Effect<void, MirrorStoreError>
-  /** Marks rows as seen by the full sync `seen`. */
-  readonly see: (kind: Kind, ids: ReadonlyArray<string>, seen: string) => Effect.Effect<void, MirrorStoreError>
+  /** Marks rows as seen by a listing, in the transaction `seq`. */
+  readonly see: (kind: Kind, ids: ReadonlyArray<string>, seq: number) => Effect.Effect<void, MirrorStoreError>
   /** The first `limit` rows matching, in id order. */
   readonly scan: <K extends Kind>(
     kind: K,
@@ -310,6 +316,170 @@ export interface Service {
  */
 export class MirrorStore extends Context.Tag("@effect-workos/sync/MirrorStore")<MirrorStore, Service>() {}
 
+// The in-memory store: immutable maps in a Ref, one writer at a time, each transaction working on its own
+// copy that replaces the state on success.
+
+type AnyRow = Rows[Kind]
+
+const matches = (row: AnyRow, scan: Scan): boolean => {
+  const directoryId = "directoryId" in row ? row.directoryId : row.id
+  if (scan.directoryId !== undefined && directoryId !== scan.directoryId) return false
+  if (scan.userId !== undefined && (!("userId" in row) || row.userId !== scan.userId)) return false
+  if (scan.groupId !== undefined && (!("groupId" in row) || row.groupId !== scan.groupId)) return false
+  if (scan.presentOnly === true && "present" in row && !row.present) return false
+  if (scan.unseen !== undefined && (row.seen > scan.unseen.maxSeq || row.seq > scan.unseen.maxSeq)) return false
+  return true
+}
+
+type Tables = { readonly [K in Kind]: HashMap.HashMap<string, Rows[K]> }
+
+interface State {
+  readonly head: Head
+  readonly tables: Tables
+  readonly tombstones: HashMap.HashMap<string, number>
+}
+
+const initial: State = {
+  head: { seq: 0, after: null, afterAt: null, rangeStart: null, caughtUpAt: null },
+  tables: {
+    directory: HashMap.empty(),
+    user: HashMap.empty(),
+    group: HashMap.empty(),
+    membership: HashMap.empty()
+  },
+  tombstones: HashMap.empty()
+}
+
+const sorted = <A extends { readonly id: string }>(rows: Iterable<A>): Array<A> =>
+  Array.from(rows).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+
+const writer = (ref: Ref.Ref<State>): Writer => {
+  const update = (f: (state: State) => State) => Ref.update(ref, f)
+  const table = <K extends Kind>(kind: K) => Effect.map(Ref.get(ref), (state) => state.tables[kind])
+  const setTable = <K extends Kind>(
+    kind: K,
+    f: (rows: HashMap.HashMap<string, Rows[K]>) => HashMap.HashMap<string, Rows[K]>
+  ) => update((state) => ({ ...state, tables: { ...state.tables, [kind]: f(state.tables[kind]) } }))
+  return {
+    lock: Effect.map(
+      Ref.updateAndGet(ref, (state) => ({ ...state, head: { ...state.head, seq: state.head.seq + 1 } })),
+      (state) => state.head
+    ),
+    setHead: (patch) => update((state) => ({ ...state, head: { ...state.head, ...patch } })),
+    get: (kind, ids) =>
+      Effect.map(table(kind), (rows) => {
+        const found = new Map<string, Rows[typeof kind]>()
+        for (const id of ids) Option.map(HashMap.get(rows, id), (row) => found.set(id, row))
+        return found
+      }),
+    put: (kind, rows) => setTable(kind, (table) => rows.reduce((acc, row) => HashMap.set(acc, row.id, row), table)),
+    remove: (kind, ids) => setTable(kind, (table) => ids.reduce((acc, id) => HashMap.remove(acc, id), table)),
+    see: (kind, ids, seen) =>
+      setTable(kind, (table) =>
+        ids.reduce(
+          (acc, id) => HashMap.modify(acc, id, (row) => ({ ...row, seen })),
+          table
+        )),
+    scan: (kind, scan, limit) =>
+      Effect.map(
+        table(kind),
+        (rows) => sorted(Array.from(HashMap.values(rows)).filter((row) => matches(row, scan))).slice(0, limit)
+      ),
+    tombstoned: (kind, ids) =>
+      Effect.map(Ref.get(ref), (state) => new Set(ids.filter((id) => HashMap.has(state.tombstones, `${kind}:${id}`)))),
+    tombstone: (kind, entries, seq) =>
+      update((state) => ({
+        ...state,
+        tombstones: entries.reduce((acc, entry) => HashMap.set(acc, `${kind}:${entry.id}`, seq), state.tombstones)
+      })),
+    markAllPending: (seq) =>
+      setTable(
+        "directory",
+        (table) => HashMap.map(table, (row): DirectoryRow => ({ ...row, phase: "pending", pendingSeq: seq }))
+      )
+  }
+}
+
+const makeMemory: Effect.Effect<Service> = Effect.gen(function*() {
+  const state = yield* Ref.make(initial)
+  const lock = yield* Effect.makeSemaphore(1)
+  const rowsOf = <K extends Kind>(kind: K) =>
+    Effect.map(Ref.get(state), (current) => sorted(HashMap.values(current.tables[kind])))
+  const memberships = (scan: Scan) =>
+    Effect.map(rowsOf("membership"), (rows) => rows.filter((row) => matches(row, { ...scan, presentOnly: true })))
+  const one = <K extends "directory" | "user" | "group", A>(
+    kind: K,
+    decode: (data: string) => Effect.Effect<A, MirrorStoreError>
+  ) =>
+  (id: string) =>
+    Effect.flatMap(
+      Ref.get(state),
+      (current) =>
+        Option.match(HashMap.get(current.tables[kind], id), {
+          onNone: () => Effect.succeedNone,
+          onSome: (row) => Effect.asSome(decode(row.data))
+        })
+    )
+  const users = (filter: UserFilter = {}) =>
+    Stream.unwrap(Effect.gen(function*() {
+      const members = filter.groupId === undefined
+        ? undefined
+        : new Set((yield* memberships({ groupId: filter.groupId })).map((row) => row.userId))
+      const rows = (yield* rowsOf("user")).filter((row) =>
+        (filter.directoryId === undefined || row.directoryId === filter.directoryId) &&
+        (filter.organizationId === undefined || row.organizationId === filter.organizationId) &&
+        (filter.state === undefined || row.state === filter.state) &&
+        (filter.email === undefined || row.email === filter.email) &&
+        (members === undefined || members.has(row.id))
+      )
+      return Stream.mapEffect(Stream.fromIterable(rows), (row) => Codec.user.decode(row.data))
+    }))
+  const groups = (filter: GroupFilter = {}) =>
+    Stream.unwrap(Effect.gen(function*() {
+      const of = filter.userId === undefined
+        ? undefined
+        : new Set((yield* memberships({ userId: filter.userId })).map((row) => row.groupId))
+      const rows = (yield* rowsOf("group")).filter((row) =>
+        (filter.directoryId === undefined || row.directoryId === filter.directoryId) &&
+        (of === undefined || of.has(row.id))
+      )
+      return Stream.mapEffect(Stream.fromIterable(rows), (row) => Codec.group.decode(row.data))
+    }))
+  const service: Service = {
+    users,
+    getUser: one("user", Codec.user.decode),
+    groups,
+    getGroup: one("group", Codec.group.decode),
+    directories: () =>
+      Stream.unwrap(
+        Effect.map(rowsOf("directory"), (rows) =>
+          Stream.mapEffect(Stream.fromIterable(rows), (row) => Codec.directory.decode(row.data)))
+      ),
+    getDirectory: one("directory", Codec.directory.decode),
+    syncStates: Effect.map(
+      rowsOf("directory"),
+      (rows) => rows.map((row) => ({ directoryId: row.id, phase: row.phase, lastFullSyncAt: row.lastFullSyncAt }))
+    ),
+    counts: (directoryId) =>
+      Effect.map(Ref.get(state), (current) => {
+        const count = <K extends "user" | "group" | "membership">(kind: K) =>
+          Array.from(HashMap.values(current.tables[kind])).filter((row) =>
+            matches(row, { directoryId, presentOnly: true })
+          ).length
+        return { users: count("user"), groups: count("group"), memberships: count("membership") }
+      }),
+    head: Effect.map(Ref.get(state), (current) => current.head),
+    transaction: (body) =>
+      lock.withPermits(1)(Effect.uninterruptible(Effect.gen(function*() {
+        const working = yield* Ref.make(yield* Ref.get(state))
+        const result = yield* body(writer(working))
+        yield* Ref.set(state, yield* Ref.get(working))
+        return result
+      })))
+  }
+  return service
+})
+
 /**
  * A store in memory, for tests. A transaction runs to its end once started
  * (it is not interrupted half way), so an interrupted mirror leaves no
@@ -318,4 +488,4 @@ export class MirrorStore extends Context.Tag("@effect-workos/sync/MirrorStore")<
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<MirrorStore> = Layer.effect(MirrorStore, Memory.make)
+export const layerMemory: Layer.Layer<MirrorStore> = Layer.effect(MirrorStore, makeMemory)

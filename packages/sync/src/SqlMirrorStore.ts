@@ -53,7 +53,7 @@ const toRow = {
     data: text(r.data),
     updatedAt: text(r.updated_at),
     seq: number(r.seq),
-    seen: nullable(r.seen),
+    seen: number(r.seen ?? 0),
     phase: r.phase === "live" ? "live" : "pending",
     pendingSeq: number(r.pending_seq),
     lastFullSyncAt: nullable(r.last_full_sync_at)
@@ -67,7 +67,7 @@ const toRow = {
     data: text(r.data),
     updatedAt: text(r.updated_at),
     seq: number(r.seq),
-    seen: nullable(r.seen)
+    seen: number(r.seen ?? 0)
   }),
   group: (r: SqlRow): MirrorStore.GroupRow => ({
     id: text(r.id),
@@ -76,7 +76,7 @@ const toRow = {
     data: text(r.data),
     updatedAt: text(r.updated_at),
     seq: number(r.seq),
-    seen: nullable(r.seen)
+    seen: number(r.seen ?? 0)
   }),
   membership: (r: SqlRow): MirrorStore.MembershipRow => ({
     id: text(r.id),
@@ -85,7 +85,7 @@ const toRow = {
     directoryId: text(r.directory_id),
     present: number(r.present) === 1,
     seq: number(r.seq),
-    seen: nullable(r.seen)
+    seen: number(r.seen ?? 0)
   })
 }
 
@@ -199,7 +199,7 @@ export const make = (
         ...(scan.groupId === undefined ? [] : [sql`group_id = ${scan.groupId}`]),
         ...(scan.presentOnly === true && kind === "membership" ? [sql`present = 1`] : []),
         ...(scan.unseen === undefined ? [] : [
-          sql`(seen IS NULL OR seen <> ${scan.unseen.seen})`,
+          sql`seen <= ${scan.unseen.maxSeq}`,
           sql`seq <= ${scan.unseen.maxSeq}`
         ])
       ])
@@ -238,10 +238,10 @@ export const make = (
       },
       remove: (kind, ids) =>
         ids.length === 0 ? Effect.void : q(Effect.asVoid(sql`DELETE FROM ${table(kind)} WHERE ${sql.in("id", ids)}`)),
-      see: (kind, ids, seen) =>
+      see: (kind, ids, seq) =>
         ids.length === 0
           ? Effect.void
-          : q(Effect.asVoid(sql`UPDATE ${table(kind)} SET seen = ${seen} WHERE ${sql.in("id", ids)}`)),
+          : q(Effect.asVoid(sql`UPDATE ${table(kind)} SET seen = ${seq} WHERE ${sql.in("id", ids)}`)),
       scan: <K extends MirrorStore.Kind>(kind: K, scan: MirrorStore.Scan, limit: number) => {
         const { toRow }: Converter<K> = convert[kind]
         return q(Effect.map(

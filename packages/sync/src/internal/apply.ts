@@ -32,7 +32,7 @@ export interface Tx<E, R> {
  */
 export type Source =
   | { readonly _tag: "Event" }
-  | { readonly _tag: "Listing"; readonly seq0: number; readonly seen: string }
+  | { readonly _tag: "Listing"; readonly seq0: number }
 
 /** @internal */
 export const event: Source = { _tag: "Event" }
@@ -54,7 +54,7 @@ interface Entity<A extends { readonly id: string }> {
     readonly encode: (value: A) => Effect.Effect<string, MirrorStoreError>
     readonly decode: (data: string) => Effect.Effect<A, MirrorStoreError>
   }
-  readonly row: (value: A, data: string, seq: number, seen: string | null) => Row
+  readonly row: (value: A, data: string, seq: number, seen: number) => Row
   readonly added: (value: A) => MirrorChange
   readonly updated: (before: A, after: A) => MirrorChange
 }
@@ -109,11 +109,11 @@ const upsert = <A extends { readonly id: string }, E, R>(
     const existing: ReadonlyMap<string, Row> = yield* writer.get(entity.kind, ids)
     const writes: Array<Row> = []
     const changes: Array<MirrorChange> = []
-    const seen = source._tag === "Listing" ? source.seen : null
+    const listing = source._tag === "Listing"
     for (const value of latest) {
       if (tombstoned.has(value.id)) continue
       const data = yield* entity.codec.encode(value)
-      const candidate = entity.row(value, data, tx.seq, seen)
+      const candidate = entity.row(value, data, tx.seq, listing ? tx.seq : 0)
       const row = existing.get(value.id)
       if (row !== undefined) {
         const older = candidate.updatedAt < row.updatedAt
@@ -131,7 +131,7 @@ const upsert = <A extends { readonly id: string }, E, R>(
       }
     }
     yield* writer.put(entity.kind, writes)
-    if (seen !== null) yield* writer.see(entity.kind, ids.filter((id) => !tombstoned.has(id)), seen)
+    if (listing) yield* writer.see(entity.kind, ids.filter((id) => !tombstoned.has(id)), tx.seq)
     yield* runHooks(tx, changes)
   })
 
@@ -206,7 +206,7 @@ export const setMemberships = <E, R>(tx: Tx<E, R>, memberships: ReadonlyArray<Me
     const existing = yield* writer.get("membership", keyed.map((m) => m.id))
     const users = yield* writer.get("user", Array.from(new Set(keyed.map((m) => m.userId))))
     const groups = yield* writer.get("group", Array.from(new Set(keyed.map((m) => m.groupId))))
-    const seen = source._tag === "Listing" ? source.seen : null
+    const listing = source._tag === "Listing"
     const writes: Array<MirrorStore.MembershipRow> = []
     const seenIds: Array<string> = []
     const changes: Array<MirrorChange> = []
@@ -228,13 +228,13 @@ export const setMemberships = <E, R>(tx: Tx<E, R>, memberships: ReadonlyArray<Me
         directoryId: m.directoryId,
         present: m.present,
         seq: tx.seq,
-        seen: seen ?? row?.seen ?? null
+        seen: listing ? tx.seq : row?.seen ?? 0
       })
       const change = { directoryId: m.directoryId, userId: m.userId, groupId: m.groupId }
       changes.push(m.present ? MirrorChange.MembershipAdded(change) : MirrorChange.MembershipRemoved(change))
     }
     yield* writer.put("membership", writes)
-    if (seen !== null) yield* writer.see("membership", seenIds, seen)
+    if (listing) yield* writer.see("membership", seenIds, tx.seq)
     yield* runHooks(tx, changes)
   })
 
@@ -259,7 +259,7 @@ export const upsertDirectory = <E, R>(tx: Tx<E, R>, directory: Directory, source
     )
     const data = yield* Codec.directory.encode(value)
     const updatedAt = Codec.iso(value.updatedAt)
-    const seen = source._tag === "Listing" && mark ? source.seen : row?.seen ?? null
+    const seen = source._tag === "Listing" && mark ? tx.seq : row?.seen ?? 0
     if (row === undefined) {
       yield* writer.put("directory", [{
         id: value.id,
@@ -274,10 +274,14 @@ export const upsertDirectory = <E, R>(tx: Tx<E, R>, directory: Directory, source
       }])
       return yield* tx.hook(MirrorChange.DirectoryAdded({ directory: value }))
     }
-    if (source._tag === "Listing" && mark) yield* writer.see("directory", [row.id], source.seen)
-    const stale = updatedAt < row.updatedAt || (source._tag === "Listing" && row.seq > source.seq0)
+    if (source._tag === "Listing" && mark) yield* writer.see("directory", [row.id], tx.seq)
+    // Directory changes without events (a rename) reach the store only through listings: an event is
+    // applied over a stored directory only when strictly newer, so a replayed one cannot undo a listing.
+    const stale = source._tag === "Event"
+      ? updatedAt <= row.updatedAt
+      : updatedAt < row.updatedAt || row.seq > source.seq0
     if (stale || row.data === data) return
-    const newer = source._tag === "Event" && updatedAt > row.updatedAt
+    const newer = source._tag === "Event"
     yield* writer.put("directory", [{
       ...row,
       organizationId: value.organizationId,
@@ -332,14 +336,14 @@ export const removeDirectory = <E, R>(tx: Tx<E, R>, directoryId: string) =>
   })
 
 /**
- * After a full listing of a directory: removes what the listing `seen` did not
- * see and nothing wrote since the listing began (`seq0`).
+ * After a full listing of a directory that began at `seq0`: removes what no
+ * transaction since then wrote or saw.
  *
  * @internal
  */
-export const sweep = <E, R>(tx: Tx<E, R>, directoryId: string, seen: string, seq0: number) =>
+export const sweep = <E, R>(tx: Tx<E, R>, directoryId: string, seq0: number) =>
   Effect.gen(function*() {
-    const unseen = { directoryId, unseen: { seen, maxSeq: seq0 } }
+    const unseen = { directoryId, unseen: { maxSeq: seq0 } }
     yield* removeMemberships(tx, unseen)
     while (true) {
       const rows = yield* tx.writer.scan("group", unseen, batch)

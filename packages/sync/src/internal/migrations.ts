@@ -30,18 +30,18 @@ const init = (prefix: string) =>
       after_at text, range_start text, caught_up_at text)`
     yield* sql`INSERT INTO ${id(t.head)} (id, seq) VALUES ('main', 0)`
     yield* sql`CREATE TABLE ${id(t.directory)} (id text PRIMARY KEY, organization_id text, data ${json} NOT NULL,
-      updated_at text NOT NULL, seq bigint NOT NULL, seen text, phase text NOT NULL, pending_seq bigint NOT NULL,
+      updated_at text NOT NULL, seq bigint NOT NULL, seen bigint NOT NULL DEFAULT 0, phase text NOT NULL, pending_seq bigint NOT NULL,
       last_full_sync_at text)`
     yield* sql`CREATE TABLE ${id(t.user)} (id text PRIMARY KEY, directory_id text NOT NULL, organization_id text,
-      email text, state text NOT NULL, data ${json} NOT NULL, updated_at text NOT NULL, seq bigint NOT NULL, seen text)`
+      email text, state text NOT NULL, data ${json} NOT NULL, updated_at text NOT NULL, seq bigint NOT NULL, seen bigint NOT NULL DEFAULT 0)`
     yield* sql`CREATE INDEX ${id(`${t.user}_directory`)} ON ${id(t.user)} (directory_id, id)`
     yield* sql`CREATE INDEX ${id(`${t.user}_organization`)} ON ${id(t.user)} (organization_id, id)`
     yield* sql`CREATE INDEX ${id(`${t.user}_email`)} ON ${id(t.user)} (email)`
     yield* sql`CREATE TABLE ${id(t.group)} (id text PRIMARY KEY, directory_id text NOT NULL, organization_id text,
-      data ${json} NOT NULL, updated_at text NOT NULL, seq bigint NOT NULL, seen text)`
+      data ${json} NOT NULL, updated_at text NOT NULL, seq bigint NOT NULL, seen bigint NOT NULL DEFAULT 0)`
     yield* sql`CREATE INDEX ${id(`${t.group}_directory`)} ON ${id(t.group)} (directory_id, id)`
     yield* sql`CREATE TABLE ${id(t.membership)} (id text PRIMARY KEY, user_id text NOT NULL, group_id text NOT NULL,
-      directory_id text NOT NULL, present integer NOT NULL, seq bigint NOT NULL, seen text)`
+      directory_id text NOT NULL, present integer NOT NULL, seq bigint NOT NULL, seen bigint NOT NULL DEFAULT 0)`
     yield* sql`CREATE INDEX ${id(`${t.membership}_user`)} ON ${id(t.membership)} (user_id, group_id)`
     yield* sql`CREATE INDEX ${id(`${t.membership}_group`)} ON ${id(t.membership)} (group_id, user_id)`
     yield* sql`CREATE INDEX ${id(`${t.membership}_directory`)} ON ${id(t.membership)} (directory_id, id)`
