@@ -22,6 +22,7 @@ import {
   Chunk,
   Config,
   Console,
+  Data,
   Duration,
   Effect,
   Fiber,
@@ -36,6 +37,8 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 
 const dbFile = Path.join(".demo", "mirror.db")
+
+class NotConverged extends Data.TaggedError("NotConverged")<{ readonly problems: number }> {}
 const settleDelay = Duration.seconds(1)
 const seconds = (duration: Duration.Duration) => `${(Duration.toMillis(duration) / 1000).toFixed(1)} s`
 
@@ -202,7 +205,7 @@ const local = Effect.gen(function*() {
       seconds(copyTime)
     }, catch-up ${lag} ms`
   )
-  if (problems.length > 0) return yield* Effect.fail(new Error("the mirror did not converge"))
+  if (problems.length > 0) return yield* new NotConverged({ problems: problems.length })
 })
 
 const Store = (file: string) => SqlMirrorStore.layer().pipe(Layer.provideMerge(Sqlite.layer({ filename: file })))

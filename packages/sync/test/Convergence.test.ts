@@ -217,7 +217,7 @@ describe("convergence", () => {
   it.live(
     "in memory",
     () => runAll("memory", seedsFor(50), () => Layer.merge(MirrorStore.layerMemory, Log.memoryLog)),
-    { timeout: 600_000 }
+    { timeout: 1_200_000 }
   )
 
   it.live(
@@ -229,7 +229,7 @@ describe("convergence", () => {
         () => Layer.merge(SqlMirrorStore.layer(), Log.sqlLog("app_log")).pipe(Layer.provide(Env.sqliteClient))
       ),
     {
-      timeout: 600_000
+      timeout: 1_200_000
     }
   )
 })
@@ -246,7 +246,7 @@ if (await Env.runPg("convergence")) {
             Log.sqlLog(`${run}${seed}_log`),
             Layer.scopedDiscard(Effect.addFinalizer(() => Effect.ignore(Env.dropTables(`${run}${seed}_`))))
           ).pipe(Layer.provide(Layer.succeed(SqlClient.SqlClient, sql))))
-      }).pipe(Effect.provide(Env.pgClient)), { timeout: 600_000 })
+      }).pipe(Effect.provide(Env.pgClient)), { timeout: 1_200_000 })
   })
 } else {
   it("convergence on PostgreSQL: skipped, no server (see the message above)", () => {})
