@@ -1,6 +1,6 @@
 // Consumer smoke test: what a user gets from `npm install`. Run after `pnpm build`.
 //
-// Packs both packages from their `dist` (`pnpm pack`), installs the tarballs with npm into a fresh project
+// Packs every package from their `dist` (`pnpm pack`), installs the tarballs with npm into a fresh project
 // outside the workspace (effect, @effect/platform, @effect/platform-node and typescript are the user's own
 // dependencies, from the registry), then checks:
 //   1. the README's quick start (its first ```ts block, verbatim) type-checks, as ESM and as CommonJS;
@@ -20,11 +20,14 @@ import { fileURLToPath } from "node:url"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const fixtures = Path.join(root, "scripts", "smoke")
-const packages = ["core", "testing", "cli"]
+const packages = ["core", "testing", "cli", "sync"]
 const userDependencies = [
   "effect@~3.22.4",
   "@effect/platform@~0.97.2",
   "@effect/platform-node@~0.108.2",
+  "@effect/sql@~0.52.1",
+  "@effect/sql-libsql@~0.42.0",
+  "@libsql/client@~0.12.0",
   "typescript@~5.9.3"
 ]
 

@@ -83,3 +83,27 @@ const OverHttp = Layer.unwrapEffect(Effect.gen(function*() {
 const overHttp = await emailsOf(directory).pipe(Effect.provide(OverHttp), Effect.runPromise)
 assert.deepEqual([...overHttp].sort(), expected)
 console.log(`ESM, fetch against the localhost server: ${overHttp.length} users`)
+
+// 4. the mirror: the same fake copied into a SQLite file, then compared
+const { DirectoryMirror, SqlMirrorStore } = await import("@effect-workos/sync")
+const Sqlite = await import("@effect-workos/sync/Sqlite")
+const { Events } = await import("@effect-workos/core")
+const Os = await import("node:os")
+const Fs = await import("node:fs")
+const Path = await import("node:path")
+const dbDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "smoke-mirror-"))
+const Mirror = DirectoryMirror.layer({ settleDelay: 0 }).pipe(
+  Layer.provideMerge(SqlMirrorStore.layer()),
+  Layer.provide(Sqlite.layer({ filename: Path.join(dbDir, "mirror.db") })),
+  Layer.provideMerge(Events.layer),
+  Layer.provideMerge(DirectorySyncTest.layer(seed))
+)
+const mirrored = await Effect.gen(function*() {
+  const mirror = yield* DirectoryMirror.DirectoryMirror
+  yield* mirror.catchUp
+  const status = yield* mirror.status
+  return status.directories.map((d) => d.counts.users)
+}).pipe(Effect.provide(Mirror), Effect.runPromise)
+Fs.rmSync(dbDir, { recursive: true, force: true })
+assert.deepEqual(mirrored, [120, 120])
+console.log(`ESM, @effect-workos/sync into SQLite: ${mirrored.join(" + ")} users mirrored`)
