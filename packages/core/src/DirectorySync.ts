@@ -8,12 +8,23 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Schema from "effect/Schema"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Directory } from "./Directory.js"
 import { DirectoryGroup } from "./DirectoryGroup.js"
 import * as DirectoryUser from "./DirectoryUser.js"
-import { checkFilter, checkId, checkPage, requireOne, segment, validate } from "./internal/params.js"
+import {
+  checkFilter,
+  checkId,
+  checkOptions,
+  checkPage,
+  describe,
+  invalid,
+  requireOne,
+  segment,
+  validate
+} from "./internal/params.js"
 import * as Pagination from "./Pagination.js"
 import { WorkOSClient } from "./WorkOSClient.js"
 import * as WorkOSError from "./WorkOSError.js"
@@ -187,6 +198,14 @@ const groupIds = (options: ListGroupsOptions) => ({
   "workos.directory_user.id": options.user
 })
 
+// A JavaScript caller may pass anything as the schema.
+const checkCustomAttributes = (options: object) => {
+  const customAttributes: unknown = Reflect.get(options, "customAttributes")
+  return customAttributes === undefined || Schema.isSchema(customAttributes)
+    ? undefined
+    : invalid("customAttributes", "customAttributes must be a Schema")
+}
+
 // The options for the page at `cursor` of a walk.
 const cursorOptions = <O extends Pagination.PageOptions>(
   options: O,
@@ -203,6 +222,9 @@ const walk = <O extends Pagination.PageOptions & Pagination.StreamOptions, A>(
   options: O,
   list: (options: O) => Effect.Effect<Pagination.Page<A>, WorkOSError.WorkOSError>
 ): Stream.Stream<A, WorkOSError.WorkOSError> => {
+  // A JavaScript caller may pass anything as the options.
+  const problem = checkOptions("options", options)
+  if (problem !== undefined) return Stream.fail(problem)
   const { cursor, direction } = Pagination.startOf(options)
   return Pagination.stream((at) => list(cursorOptions(options, direction, at)), {
     direction,
@@ -217,10 +239,12 @@ const directories = (
   client: Client
 ): Pick<Service, "listDirectories" | "getDirectory" | "deleteDirectory" | "streamDirectories"> => {
   const listDirectories = Effect.fn("DirectorySync.listDirectories")(function*(options: ListDirectoriesOptions = {}) {
+    yield* validate(checkOptions("options", options))
     yield* annotatePage({ "workos.organization.id": options.organizationId, ...pageAttributes(options) })
     yield* validate(
       checkPage(options),
       checkFilter("organizationId", options.organizationId),
+      checkFilter("search", options.search),
       checkFilter("domain", options.domain)
     )
     const request = HttpClientRequest.get("/directories").pipe(HttpClientRequest.setUrlParams({
@@ -246,7 +270,7 @@ const directories = (
     streamDirectories: (options = {}) =>
       walk(
         "DirectorySync.streamDirectories",
-        { "workos.organization.id": options.organizationId },
+        { "workos.organization.id": options?.organizationId },
         options,
         ({ prefetch: _, ...page }) => listDirectories(page)
       )
@@ -256,8 +280,9 @@ const directories = (
 // Users -----------------------------------------------------------------------------------------
 
 const listUsersRequest = (options: ListUsersOptions) =>
-  Effect.as(
+  Effect.zipRight(
     validate(
+      checkOptions("options", options),
       checkPage(options),
       requireOne([["directory", options.directory], ["group", options.group]], "to list users"),
       checkFilter("directory", options.directory),
@@ -267,20 +292,23 @@ const listUsersRequest = (options: ListUsersOptions) =>
       options.idpId !== undefined ? requireOne([["directory", options.directory]], "with idpId") : undefined,
       options.email !== undefined ? requireOne([["directory", options.directory]], "with email") : undefined
     ),
-    HttpClientRequest.get("/directory_users").pipe(HttpClientRequest.setUrlParams({
-      directory: options.directory,
-      group: options.group,
-      idp_id: options.idpId,
-      email: options.email,
-      ...pageQuery(options)
-    }))
+    // Built only once the options are known to be good.
+    Effect.sync(() =>
+      HttpClientRequest.get("/directory_users").pipe(HttpClientRequest.setUrlParams({
+        directory: options.directory,
+        group: options.group,
+        idp_id: options.idpId,
+        email: options.email,
+        ...pageQuery(options)
+      }))
+    )
   )
 
 const listUsersWith = (client: Client) =>
   Effect.fn("DirectorySync.listUsers")(
     function*<A, I>(options: ListUsersOptions, page: Schema.Schema<Pagination.Page<A>, I>) {
-      yield* annotatePage({ ...userIds(options), ...pageAttributes(options) })
       const request = yield* listUsersRequest(options)
+      yield* annotatePage({ ...userIds(options), ...pageAttributes(options) })
       return yield* client.json(request, page)
     }
   )
@@ -307,6 +335,8 @@ const users = (client: Client): Pick<Service, "listUsers" | "getUser" | "streamU
   function listUsers(
     options: ListUsersOptions & Partial<CustomAttributesOption<unknown, unknown>> = {}
   ): Effect.Effect<Pagination.Page<unknown>, WorkOSError.WorkOSError> {
+    const problem = checkOptions("options", options) ?? checkCustomAttributes(options)
+    if (problem !== undefined) return Effect.fail(problem)
     const { customAttributes, ...rest } = options
     return customAttributes === undefined
       ? listPage(rest, UserPage)
@@ -322,6 +352,9 @@ const users = (client: Client): Pick<Service, "listUsers" | "getUser" | "streamU
     id: string,
     options?: CustomAttributesOption<unknown, unknown>
   ): Effect.Effect<unknown, WorkOSError.WorkOSError> {
+    const problem = checkOptions("options", options) ??
+      (options === undefined ? undefined : checkCustomAttributes(options))
+    if (problem !== undefined) return Effect.fail(problem)
     return options === undefined
       ? getOne(id, DirectoryUser.DirectoryUser)
       : getOne(id, typedUserOf(options.customAttributes).user)
@@ -336,6 +369,8 @@ const users = (client: Client): Pick<Service, "listUsers" | "getUser" | "streamU
   function streamUsers(
     options: ListUsersOptions & Pagination.StreamOptions & Partial<CustomAttributesOption<unknown, unknown>> = {}
   ): Stream.Stream<unknown, WorkOSError.WorkOSError> {
+    const problem = checkOptions("options", options) ?? checkCustomAttributes(options)
+    if (problem !== undefined) return Stream.fail(problem)
     const { customAttributes, prefetch: _prefetch, ...rest } = options
     const pages = <A, I>(schema: Schema.Schema<Pagination.Page<A>, I>) =>
       walk(
@@ -354,6 +389,7 @@ const users = (client: Client): Pick<Service, "listUsers" | "getUser" | "streamU
 
 const groups = (client: Client): Pick<Service, "listGroups" | "getGroup" | "streamGroups"> => {
   const listGroups = Effect.fn("DirectorySync.listGroups")(function*(options: ListGroupsOptions = {}) {
+    yield* validate(checkOptions("options", options))
     yield* annotatePage({ ...groupIds(options), ...pageAttributes(options) })
     yield* validate(
       checkPage(options),
@@ -376,7 +412,12 @@ const groups = (client: Client): Pick<Service, "listGroups" | "getGroup" | "stre
       return yield* client.json(HttpClientRequest.get(`/directory_groups/${segment(id)}`), DirectoryGroup)
     }),
     streamGroups: (options = {}) =>
-      walk("DirectorySync.streamGroups", groupIds(options), options, ({ prefetch: _, ...page }) => listGroups(page))
+      walk(
+        "DirectorySync.streamGroups",
+        groupIds(options ?? {}),
+        options,
+        ({ prefetch: _, ...page }) => listGroups(page)
+      )
   }
 }
 
@@ -451,13 +492,22 @@ export interface StreamOrganizationUsersOptions extends Pagination.StreamOptions
 export const streamOrganizationUsers = (
   options: StreamOrganizationUsersOptions
 ): Stream.Stream<DirectoryUser.DirectoryUser, WorkOSError.WorkOSError, DirectorySync> => {
+  const given: unknown = options
+  if (!Predicate.isObject(given)) {
+    return Stream.fail(invalid("options", "streamOrganizationUsers takes { organizationId, concurrency?, prefetch? }"))
+  }
   const { concurrency = 4, organizationId, prefetch } = options
   return Stream.unwrap(Effect.gen(function*() {
+    // Everything is checked before the directories are listed, `prefetch` included.
     yield* validate(
       checkId("organizationId", organizationId),
+      prefetch === undefined || (Number.isSafeInteger(prefetch) && prefetch >= 0) ? undefined : invalid(
+        "prefetch",
+        `prefetch must be a non-negative integer, got ${describe(prefetch)}`
+      ),
       Number.isSafeInteger(concurrency) && concurrency >= 1 ? undefined : new WorkOSError.InvalidParameterError({
         parameter: "concurrency",
-        message: `concurrency must be a positive integer, got ${String(concurrency)}`
+        message: `concurrency must be a positive integer, got ${describe(concurrency)}`
       })
     )
     const directorySync = yield* DirectorySync

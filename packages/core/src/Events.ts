@@ -21,7 +21,7 @@ import * as Stream from "effect/Stream"
 import * as DirectorySyncEvent from "./DirectorySyncEvent.js"
 import { required } from "./internal/fields.js"
 import type { UnknownString } from "./internal/openEnum.js"
-import { checkFilter, checkPage, validate } from "./internal/params.js"
+import { checkFilter, checkOptions, checkPage, describe, isWellFormed, validate } from "./internal/params.js"
 import { parseTimestamp } from "./internal/timestamp.js"
 import type * as Pagination from "./Pagination.js"
 import { WorkOSClient } from "./WorkOSClient.js"
@@ -65,6 +65,8 @@ export interface ListEventsOptions extends FilterOptions {
   readonly rangeEnd?: TimeInput | undefined
   /** An event id: the page of events after it. */
   readonly after?: string | undefined
+  /** An event id: the page of events before it (not with `after`). */
+  readonly before?: string | undefined
   /** Events per page, 1 to 100 (WorkOS default 10). */
   readonly limit?: number | undefined
   /** Order by creation time (WorkOS default `desc`). */
@@ -181,13 +183,17 @@ export const defaultSettleDelay: Duration.Duration = Duration.seconds(5)
 
 const invalid = (parameter: string, message: string) => new WorkOSError.InvalidParameterError({ parameter, message })
 
-const checkEvents = (events: ReadonlyArray<string> | undefined): WorkOSError.InvalidParameterError | undefined => {
+const checkEvents = (events: unknown): WorkOSError.InvalidParameterError | undefined => {
   if (events === undefined) return undefined
-  if (events.length === 0) return invalid("events", "events must be a non-empty array of event names")
-  const bad = events.find((name) => typeof name !== "string" || name === "" || name.includes(","))
+  if (!Array.isArray(events) || events.length === 0) {
+    return invalid("events", "events must be a non-empty array of event names")
+  }
+  const bad: unknown = events.find((name: unknown) =>
+    typeof name !== "string" || name === "" || name.includes(",") || !isWellFormed(name)
+  )
   return bad === undefined
     ? undefined
-    : invalid("events", `events must be non-empty names without commas, got ${JSON.stringify(bad)}`)
+    : invalid("events", `events must be non-empty names without commas, got ${describe(bad)}`)
 }
 
 // An optional time option as UTC; a string that is no timestamp is an InvalidParameterError.
@@ -197,6 +203,9 @@ const toTime = (
 ): Effect.Effect<Option.Option<DateTime.Utc>, WorkOSError.InvalidParameterError> => {
   if (input === undefined) return Effect.succeedNone
   if (DateTime.isDateTime(input)) return Effect.succeedSome(DateTime.toUtc(input))
+  if (typeof input !== "string") {
+    return Effect.fail(invalid(parameter, `${parameter} must be a DateTime or an ISO 8601 timestamp`))
+  }
   return Option.match(parseTimestamp(input), {
     onNone: () => Effect.fail(invalid(parameter, `${parameter} must be a DateTime or an ISO 8601 timestamp`)),
     onSome: Effect.succeedSome
@@ -225,16 +234,21 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
   const client = yield* WorkOSClient
 
   const listEvents = Effect.fn("Events.listEvents")(function*(options: ListEventsOptions = {}) {
+    yield* validate(checkOptions("options", options))
     yield* annotate({
       "workos.organization.id": options.organizationId,
       "workos.page.after": options.after,
+      "workos.page.before": options.before,
       "workos.page.limit": options.limit,
       "workos.page.order": options.order
     })
     yield* validate(
       checkEvents(options.events),
       checkFilter("organizationId", options.organizationId),
-      checkPage(options)
+      checkPage(options),
+      options.before !== undefined && options.after !== undefined
+        ? invalid("before", "before and after cannot be used together")
+        : undefined
     )
     const rangeStart = yield* toTime("rangeStart", options.rangeStart)
     const rangeEnd = yield* toTime("rangeEnd", options.rangeEnd)
@@ -249,6 +263,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
       range_start: formatTime(rangeStart),
       range_end: formatTime(rangeEnd),
       after: options.after,
+      before: options.before,
       limit: options.limit,
       order: options.order
     }))
@@ -259,6 +274,7 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
     options: StreamEventsOptions = {}
   ): Stream.Stream<DirectorySyncEvent.DirectorySyncEvent, WorkOSError.WorkOSError> =>
     Stream.unwrap(Effect.gen(function*() {
+      yield* validate(checkOptions("options", options))
       const pollInterval = yield* toDuration("pollInterval", options.pollInterval, defaultPollInterval)
       const settleDelay = yield* toDuration("settleDelay", options.settleDelay, defaultSettleDelay)
       if (!Duration.greaterThan(pollInterval, Duration.zero)) {

@@ -16,10 +16,12 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as DirectorySyncEvent from "./DirectorySyncEvent.js"
+import { formatTree } from "./internal/issues.js"
 
 /**
  * The header WorkOS signs deliveries with, lower-cased as HTTP servers present it.
@@ -44,7 +46,9 @@ export const defaultTolerance: Duration.Duration = Duration.seconds(180)
  * - `MalformedHeader`: the header is not `t=<unix ms>, v1=<hex>` (order and spacing free).
  * - `TimestampOutOfTolerance`: the signed timestamp is too old or too far in the future (a replay or a skewed clock).
  * - `SignatureMismatch`: no `v1` signature matches the body under the secret (wrong secret or altered body).
- * - `InvalidPayload`: the signature holds but the body is not UTF-8 JSON of an event.
+ * - `InvalidPayload`: the signature holds but the body is not UTF-8 JSON of an event, or the payload is neither a string nor bytes.
+ * - `InvalidOptions`: the call itself is wrong (a secret that is not `Redacted`, a `tolerance` that is no duration).
+ * - `CryptoFailure`: Web Crypto (`globalThis.crypto.subtle`) is missing or failed, so nothing could be checked.
  *
  * @since 0.1.0
  * @category models
@@ -54,7 +58,9 @@ export const WebhookVerificationReason = Schema.Literal(
   "MalformedHeader",
   "TimestampOutOfTolerance",
   "SignatureMismatch",
-  "InvalidPayload"
+  "InvalidPayload",
+  "InvalidOptions",
+  "CryptoFailure"
 )
 
 /**
@@ -67,7 +73,9 @@ export type WebhookVerificationReason = typeof WebhookVerificationReason.Type
 
 /**
  * A webhook delivery that cannot be trusted or read. Left unhandled in an
- * `@effect/platform` HTTP route, it answers `400 Bad Request`, so WorkOS retries.
+ * `@effect/platform` HTTP route, it answers `400 Bad Request`, so WorkOS
+ * retries; `InvalidOptions` and `CryptoFailure`, which are the receiver's
+ * fault, answer `500 Internal Server Error`.
  *
  * @since 0.1.0
  * @category errors
@@ -83,12 +91,15 @@ export class WebhookVerificationError
   implements HttpServerRespondable.Respondable
 {
   /**
-   * The answer an HTTP route gives when it leaves this error unhandled: `400 Bad Request`.
+   * The answer an HTTP route gives when it leaves this error unhandled: `400
+   * Bad Request`, or `500` when the receiver is at fault.
    *
    * @since 0.1.0
    */
   [HttpServerRespondable.symbol]() {
-    return HttpServerResponse.empty({ status: 400 })
+    return HttpServerResponse.empty({
+      status: this.reason === "InvalidOptions" || this.reason === "CryptoFailure" ? 500 : 400
+    })
   }
 }
 
@@ -138,9 +149,12 @@ const show = (value: string): string => JSON.stringify(value.length > 40 ? `${va
 
 // Key-based: `t=<ms>, v1=<hex>[, v1=<hex>...]` in any order with any spacing. Unknown
 // schemes (v0, a future v2) are ignored so WorkOS can add one without breaking this.
-const parseHeader = (header: string | undefined): Effect.Effect<ParsedHeader, WebhookVerificationError> => {
-  if (header === undefined || header.trim() === "") {
+const parseHeader = (header: unknown): Effect.Effect<ParsedHeader, WebhookVerificationError> => {
+  if (header === undefined || header === null || (typeof header === "string" && header.trim() === "")) {
     return fail("MissingHeader", "The request has no WorkOS-Signature header")
+  }
+  if (typeof header !== "string") {
+    return fail("MalformedHeader", `The WorkOS-Signature header must be a string, got ${typeof header}`)
   }
   const timestamps: Array<string> = []
   const signatures: Array<string> = []
@@ -204,12 +218,12 @@ const signedContent = (timestamp: string, payload: string | Uint8Array): Uint8Ar
   return content
 }
 
-const hmac = (secret: Redacted.Redacted<string>, content: Uint8Array<ArrayBuffer>) =>
+const hmac = (secret: string, content: Uint8Array<ArrayBuffer>) =>
   Effect.tryPromise({
     try: async () => {
       const key = await globalThis.crypto.subtle.importKey(
         "raw",
-        encoder.encode(Redacted.value(secret)),
+        encoder.encode(secret),
         { name: "HMAC", hash: "SHA-256" },
         false,
         ["sign"]
@@ -219,13 +233,41 @@ const hmac = (secret: Redacted.Redacted<string>, content: Uint8Array<ArrayBuffer
     // The cause is dropped on purpose: it could quote key material.
     catch: () =>
       new WebhookVerificationError({
-        reason: "SignatureMismatch",
+        reason: "CryptoFailure",
         message: "The signature could not be computed: Web Crypto (globalThis.crypto.subtle) failed"
       })
   })
 
-const secretsOf = (secret: Secret): Arr.NonEmptyReadonlyArray<Redacted.Redacted<string>> =>
-  Redacted.isRedacted(secret) ? [secret] : secret
+// A plain string secret (a JavaScript caller) is refused rather than used: it would
+// show up wherever the options are logged.
+const secretsOf = (secret: unknown): Effect.Effect<ReadonlyArray<string>, WebhookVerificationError> => {
+  const secrets: ReadonlyArray<unknown> = Array.isArray(secret) ? secret : [secret]
+  const values = secrets.flatMap((one) => {
+    if (!Redacted.isRedacted(one)) return []
+    const value: unknown = Redacted.value(one)
+    return typeof value === "string" ? [value] : []
+  })
+  return values.length === secrets.length && values.length > 0
+    ? Effect.succeed(values)
+    : fail("InvalidOptions", "secret must be a Redacted string (Redacted.make(secret)) or a non-empty array of them")
+}
+
+const checkTolerance = (tolerance: unknown): Effect.Effect<Duration.Duration, WebhookVerificationError> =>
+  tolerance === undefined ? Effect.succeed(defaultTolerance) : Option.match(
+    Option.filter(
+      Duration.decodeUnknown(tolerance),
+      (duration) => Duration.isFinite(duration) && !Duration.lessThan(duration, Duration.zero)
+    ),
+    {
+      onNone: () => fail("InvalidOptions", `tolerance must be a non-negative duration such as "180 seconds"`),
+      onSome: Effect.succeed
+    }
+  )
+
+const checkPayload = (payload: unknown): Effect.Effect<string | Uint8Array, WebhookVerificationError> =>
+  typeof payload === "string" || payload instanceof Uint8Array
+    ? Effect.succeed(payload)
+    : fail("InvalidPayload", `The webhook body must be the raw body as a string or bytes, got ${typeof payload}`)
 
 const decoder = new TextDecoder("utf-8", { fatal: true })
 
@@ -272,8 +314,13 @@ const parsePayload = (payload: string | Uint8Array): Either.Either<unknown, stri
  * @category verification
  */
 export const verify = Effect.fn("Webhooks.verify")(function*(options: VerifyOptions) {
-  const header = yield* parseHeader(options.signature)
-  const tolerance = Duration.decode(options.tolerance ?? defaultTolerance)
+  // Everything is checked as `unknown`: a JavaScript caller can pass anything.
+  const given: unknown = options
+  if (!Predicate.isObject(given)) return yield* fail("InvalidOptions", "verify takes { payload, signature, secret }")
+  const tolerance = yield* checkTolerance(Reflect.get(given, "tolerance"))
+  const secrets = yield* secretsOf(Reflect.get(given, "secret"))
+  const payload = yield* checkPayload(Reflect.get(given, "payload"))
+  const header = yield* parseHeader(Reflect.get(given, "signature"))
   const now = yield* Clock.currentTimeMillis
   const skew = now - Number(header.timestamp)
   if (Math.abs(skew) > Duration.toMillis(tolerance)) {
@@ -285,15 +332,14 @@ export const verify = Effect.fn("Webhooks.verify")(function*(options: VerifyOpti
       } either way is accepted`
     )
   }
-  const secrets = secretsOf(options.secret)
-  if (secrets.some((secret) => Redacted.value(secret) === "")) {
+  if (secrets.some((secret) => secret === "")) {
     return yield* fail("SignatureMismatch", "The webhook secret is empty: configure the endpoint's secret")
   }
   const received = header.signatures.flatMap((signature) => {
     const bytes = fromHex(signature)
     return bytes === undefined ? [] : [bytes]
   })
-  const content = signedContent(header.timestamp, options.payload)
+  const content = signedContent(header.timestamp, payload)
   let matched = false
   for (const secret of secrets) {
     const expected = yield* hmac(secret, content)
@@ -306,13 +352,13 @@ export const verify = Effect.fn("Webhooks.verify")(function*(options: VerifyOpti
       "No v1 signature matches the body: the secret is wrong, or the body was altered (verify the raw bytes, not re-serialized JSON)"
     )
   }
-  const json = parsePayload(options.payload)
+  const json = parsePayload(payload)
   if (Either.isLeft(json)) return yield* fail("InvalidPayload", json.left)
   return yield* DirectorySyncEvent.decodeUnknown(json.right, { onExcessProperty: "ignore" }).pipe(
     Effect.mapError((error) =>
       new WebhookVerificationError({
         reason: "InvalidPayload",
-        message: `The webhook body is not a WorkOS event: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+        message: `The webhook body is not a WorkOS event: ${formatTree(error)}`
       })
     )
   )

@@ -143,7 +143,10 @@ export class UnexpectedStatusError
 /**
  * The request never got a complete response: a network failure, a dropped
  * connection or a cut-off body (`"Transport"`), or the per-attempt timeout
- * (`"Timeout"`), after retries.
+ * (`"Timeout"`), after retries; or the request could not be encoded
+ * (`"Encode"`), which is never retried since it would fail the same way.
+ * `code` is the system error code when there is one (`ECONNRESET`,
+ * `ENOTFOUND`), `host` the host the request went to.
  *
  * @since 0.1.0
  * @category errors
@@ -151,10 +154,14 @@ export class UnexpectedStatusError
 export class TransportError extends Schema.TaggedError<TransportError>("@effect-workos/core/TransportError")(
   "TransportError",
   {
-    reason: Schema.Literal("Transport", "Timeout"),
+    reason: Schema.Literal("Transport", "Timeout", "Encode"),
     message: Schema.String,
     method: Schema.String,
-    path: Schema.String
+    path: Schema.String,
+    /** The system error code of the cause (e.g. `ECONNRESET`), when it has one. */
+    code: Schema.optional(Schema.String),
+    /** The host the request was sent to. */
+    host: Schema.optional(Schema.String)
   }
 ) {}
 
@@ -248,7 +255,7 @@ export const isTransientStatus = (status: number): boolean =>
 export const isRetryable = (error: WorkOSError): boolean => {
   switch (error._tag) {
     case "TransportError":
-      return true
+      return error.reason !== "Encode"
     case "RateLimitedError":
     case "ServerError":
     case "UnexpectedStatusError":
@@ -298,6 +305,12 @@ export interface ErrorResponse {
   readonly path: string
   /** Current time in epoch milliseconds, for an HTTP-date `Retry-After`. */
   readonly now: number
+  /**
+   * Applied to every string taken from the response (message, code, issues,
+   * request id) after the body is decoded, so text the server wrote with JSON
+   * escapes is redacted too.
+   */
+  readonly redact?: ((text: string) => string) | undefined
 }
 
 interface ParsedBody {
@@ -373,15 +386,16 @@ const statusText: Record<number, string> = {
  * @category constructors
  */
 export const fromResponse = (response: ErrorResponse): HttpStatusError => {
-  const body = parseBody(response.body)
+  const redact = response.redact ?? ((text: string) => text)
+  const body = parseBody(redact(response.body))
   const requestId = response.headers["x-request-id"]
   const fields = {
     status: response.status,
-    message: body.message ?? statusText[response.status] ?? `HTTP ${response.status}`,
+    message: redact(body.message ?? statusText[response.status] ?? `HTTP ${response.status}`),
     method: response.method,
     path: response.path,
-    ...(body.code !== undefined ? { code: body.code } : {}),
-    ...(requestId !== undefined && requestId !== "" ? { requestId } : {})
+    ...(body.code !== undefined ? { code: redact(body.code) } : {}),
+    ...(requestId !== undefined && requestId !== "" ? { requestId: redact(requestId) } : {})
   }
   const status = response.status
   switch (status) {
@@ -396,7 +410,16 @@ export const fromResponse = (response: ErrorResponse): HttpStatusError => {
     case 409:
       return new ConflictError(fields)
     case 422:
-      return new UnprocessableEntityError({ ...fields, ...(body.errors !== undefined ? { errors: body.errors } : {}) })
+      return new UnprocessableEntityError({
+        ...fields,
+        ...(body.errors !== undefined
+          ? {
+            errors: body.errors.map((issue) =>
+              new ValidationIssue({ field: redact(issue.field), code: redact(issue.code) })
+            )
+          }
+          : {})
+      })
     case 429:
       return new RateLimitedError({
         ...fields,

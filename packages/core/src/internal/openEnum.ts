@@ -18,7 +18,8 @@ export type UnknownString = string & Record<never, never>
 
 const UnknownString = Schema.declare(
   (input: unknown): input is UnknownString => Predicate.isString(input),
-  { identifier: "UnknownString" }
+  // Any string, so Schema `Arbitrary` can generate the models (the fuzz suite does).
+  { identifier: "UnknownString", arbitrary: () => (fc) => fc.string() }
 )
 
 /** @internal */

@@ -1,17 +1,42 @@
 /**
- * Parameter checks that run before anything is sent, and path-safe ids.
+ * Parameter checks that run before anything is sent, and path-safe ids. They
+ * take `unknown`: a JavaScript caller can pass anything, and every mistake
+ * must come back as an `InvalidParameterError`, never as a thrown exception.
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import * as Pagination from "../Pagination.js"
 import { InvalidParameterError } from "../WorkOSError.js"
 
-const invalid = (parameter: string, message: string) => new InvalidParameterError({ parameter, message })
+/** @internal */
+export const invalid = (parameter: string, message: string) => new InvalidParameterError({ parameter, message })
+
+// A lone surrogate cannot be percent-encoded (`encodeURIComponent` throws) and
+// `URLSearchParams` would silently send it as U+FFFD, a different value.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Whether a string is well-formed Unicode (no lone surrogate). @internal */
+export const isWellFormed = (value: string): boolean => !loneSurrogate.test(value)
+
+/** Options given as anything but an object (or nothing). @internal */
+export const checkOptions = (parameter: string, options: unknown): InvalidParameterError | undefined =>
+  options === undefined || (Predicate.isObject(options) && !Array.isArray(options))
+    ? undefined
+    : invalid(parameter, `${parameter} must be an object when given`)
+
+const checkText = (parameter: string, value: unknown, what: string): InvalidParameterError | undefined => {
+  if (typeof value !== "string" || value.length === 0) return invalid(parameter, `${parameter} must be ${what}`)
+  return isWellFormed(value)
+    ? undefined
+    : invalid(parameter, `${parameter} must be well-formed Unicode (it holds a lone surrogate)`)
+}
 
 /** An id that goes into a path: a non-empty string that cannot walk out of its segment. @internal */
 export const checkId = (parameter: string, id: unknown): InvalidParameterError | undefined => {
-  if (typeof id !== "string" || id.length === 0) return invalid(parameter, `${parameter} must be a non-empty string`)
+  const problem = checkText(parameter, id, "a non-empty string")
+  if (problem !== undefined) return problem
   // URL parsers resolve "." and ".." segments even when percent-encoded, so no encoding makes them safe.
   if (id === "." || id === "..") return invalid(parameter, `${parameter} cannot be "." or ".."`)
   return undefined
@@ -19,20 +44,29 @@ export const checkId = (parameter: string, id: unknown): InvalidParameterError |
 
 /** An optional filter: when given, a non-empty string. @internal */
 export const checkFilter = (parameter: string, value: unknown): InvalidParameterError | undefined =>
-  value === undefined || (typeof value === "string" && value.length > 0)
-    ? undefined
-    : invalid(parameter, `${parameter} must be a non-empty string when given`)
+  value === undefined ? undefined : checkText(parameter, value, "a non-empty string when given")
 
 /** `limit`, `before`, `after` and `order`. @internal */
 export const checkPage = (options: Pagination.PageOptions): InvalidParameterError | undefined => {
-  const { limit, order } = options
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
-    return invalid("limit", `limit must be an integer from 1 to 100, got ${String(limit)}`)
+  const limit: unknown = options.limit
+  const order: unknown = options.order
+  if (limit !== undefined && !(Number.isInteger(limit) && Number(limit) >= 1 && Number(limit) <= 100)) {
+    return invalid("limit", `limit must be an integer from 1 to 100, got ${describe(limit)}`)
   }
-  if (order !== undefined && !Pagination.orders.includes(order)) {
-    return invalid("order", `order must be one of ${Pagination.orders.join(", ")}, got ${String(order)}`)
+  if (order !== undefined && !Pagination.orders.some((known) => known === order)) {
+    return invalid("order", `order must be one of ${Pagination.orders.join(", ")}, got ${describe(order)}`)
   }
   return checkFilter("before", options.before) ?? checkFilter("after", options.after)
+}
+
+/** A caller's value in a message: numbers and short words as they are, anything else by its type. @internal */
+export const describe = (value: unknown): string => {
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) {
+    return String(value)
+  }
+  // Only the vocabulary of enums is echoed: a free string may be personal data.
+  if (typeof value === "string") return /^[A-Za-z_]{1,20}$/.test(value) ? JSON.stringify(value) : "a string"
+  return Array.isArray(value) ? "an array" : `a value of type ${typeof value}`
 }
 
 /** A requirement between parameters. @internal */
