@@ -11,6 +11,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -108,8 +109,44 @@ export type Event = Records.Event
 export type Data = Records.Data
 
 /**
- * How a fake starts: its data, the API key it accepts, its faults, and the
- * seed of the generator behind new ids and request ids.
+ * How long WorkOS keeps events, and so how long the fake lists them unless told otherwise.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultEventRetention: Duration.Duration = Duration.days(30)
+
+/**
+ * How `GET /events` treats time, measured on the fake's `Clock` (a `TestClock`
+ * in tests, so a test can let a month pass in an instant).
+ *
+ * - Events older than `retention` are no longer listed. A request whose
+ *   `after` (or `before`) cursor is such an expired event, or an id the fake
+ *   never recorded, is answered `400 { message, code: "invalid_events_request" }`
+ *   (the core client fails with `BadRequestError`). What WorkOS answers for an
+ *   expired cursor is undocumented; this is the fake's choice, shaped like the
+ *   one `/events` 400 on record.
+ * - An event younger than `holdBack` is not listed yet, though it is already
+ *   a valid cursor (WorkOS holds fresh events back from cursor reads for a few
+ *   seconds; the exact delay is undocumented). Events become visible in the
+ *   order they were recorded, so a poll right after a change (or a webhook)
+ *   finds nothing and a consumer must poll again later.
+ *
+ * `fake.events` returns every recorded event regardless of either setting.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventOptions {
+  /** Default `defaultEventRetention` (30 days). */
+  readonly retention?: Duration.DurationInput | undefined
+  /** Default 0: an event is listed as soon as it is recorded. */
+  readonly holdBack?: Duration.DurationInput | undefined
+}
+
+/**
+ * How a fake starts: its data, the API key it accepts, its faults, how it
+ * lists events, and the seed of the generator behind new ids and request ids.
  *
  * @since 0.1.0
  * @category models
@@ -119,6 +156,8 @@ export interface Seed extends Data {
   readonly apiKey?: string | Redacted.Redacted<string> | undefined
   /** Faults and enforced rate limits (default: none). */
   readonly faults?: Faults.Options | undefined
+  /** Event retention and hold-back (default: 30 days, none). */
+  readonly events?: EventOptions | undefined
   /** Default 0. */
   readonly randomSeed?: number | undefined
 }
@@ -540,6 +579,10 @@ export const make = (seed: Seed = {}): Effect.Effect<Service, FakeWorkOSError> =
       apiKey: Ref.get(apiKey),
       faults,
       requestId: Effect.map(Clock.currentTimeMillis, (now) => core.ids.next("req_", now)),
+      events: {
+        retention: Duration.toMillis(seed.events?.retention ?? defaultEventRetention),
+        holdBack: Duration.toMillis(seed.events?.holdBack ?? Duration.zero)
+      },
       removeDirectory: (id) =>
         directories.removeDirectory(id).pipe(
           Effect.as(true),

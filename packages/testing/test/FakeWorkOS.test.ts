@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import * as FakeWorkOS from "../src/FakeWorkOS.js"
-import { body, call, EventsBody, ids, layer } from "./utils/Raw.js"
+import { body, call, ErrorBody, EventsBody, ids, layer } from "./utils/Raw.js"
 
 const run = <A, E>(effect: Effect.Effect<A, E, FakeWorkOS.FakeWorkOS | HttpClient.HttpClient>) =>
   Effect.provide(effect, layer())
@@ -291,4 +291,56 @@ describe("FakeWorkOS: GET /events", () => {
         [all[4]!.id]
       )
     })))
+
+  it.effect("events older than 30 days are no longer listed, by the fake's clock", () =>
+    run(Effect.gen(function*() {
+      const { ada, fake } = yield* scene
+      yield* TestClock.adjust("20 days")
+      yield* fake.updateUser(ada.id, { lastName: "King" })
+      const recorded = yield* fake.events
+      assert.strictEqual(ids(yield* events("")).length, 5)
+      yield* TestClock.adjust("10 days")
+      assert.strictEqual(ids(yield* events("")).length, 5, "exactly 30 days old: still kept")
+      yield* TestClock.adjust("1 millis")
+      assert.deepStrictEqual(ids(yield* events("")), [recorded[4]!.id])
+      assert.deepStrictEqual(ids(yield* events("range_start=1970-01-01T00:00:00.000Z")), [recorded[4]!.id])
+      assert.strictEqual((yield* fake.events).length, 5, "fake.events keeps every recorded event")
+      yield* TestClock.adjust("20 days")
+      assert.deepStrictEqual(ids(yield* events("")), [])
+    })))
+
+  it.effect("a cursor on an expired or unknown event is 400 { message, code: 'invalid_events_request' }", () =>
+    run(Effect.gen(function*() {
+      const { ada, fake } = yield* scene
+      yield* TestClock.adjust("31 days")
+      yield* fake.updateUser(ada.id, { lastName: "King" })
+      const recorded = yield* fake.events
+      const live = recorded[4]!.id
+      assert.deepStrictEqual(ids(yield* events(`after=${live}`)), [])
+      const unknown = live.slice(0, -1) + (live.endsWith("0") ? "1" : "0")
+      for (const cursor of [`after=${recorded[0]!.id}`, `before=${recorded[3]!.id}`, `after=${unknown}`, "after=x"]) {
+        const raw = yield* call(`/events?${cursor}`)
+        assert.strictEqual(raw.status, 400, cursor)
+        const error = yield* body(ErrorBody, raw)
+        assert.strictEqual(error.code, "invalid_events_request", cursor)
+        assert.include(error.message, "cursor", cursor)
+      }
+    })))
+
+  it.effect("with events.holdBack, a fresh event is listed only once it is that old", () =>
+    Effect.gen(function*() {
+      const { ada, fake } = yield* scene
+      yield* TestClock.adjust("1 minute")
+      yield* fake.updateUser(ada.id, { lastName: "King" })
+      const recorded = yield* fake.events
+      assert.strictEqual(ids(yield* events("")).length, 4)
+      assert.deepStrictEqual(ids(yield* events(`after=${recorded[3]!.id}`)), [])
+      yield* TestClock.adjust("2999 millis")
+      assert.deepStrictEqual(ids(yield* events(`after=${recorded[3]!.id}`)), [])
+      yield* TestClock.adjust("1 millis")
+      assert.deepStrictEqual(ids(yield* events(`after=${recorded[3]!.id}`)), [recorded[4]!.id])
+      yield* fake.updateUser(ada.id, { lastName: "Byron" })
+      const fresh = (yield* fake.events)[5]!.id
+      assert.deepStrictEqual(ids(yield* events(`after=${fresh}`)), [], "a held-back event is a valid cursor")
+    }).pipe(Effect.provide(layer({ events: { holdBack: "3 seconds" } }))))
 })

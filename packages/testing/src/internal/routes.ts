@@ -9,12 +9,14 @@ import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import type * as Faults from "../Faults.js"
 import { iso, timeOf } from "./ids.js"
+import type * as Records from "./records.js"
 import { bearerOf } from "./request.js"
 import * as Sorted from "./sorted.js"
 import * as Store from "./store.js"
@@ -30,6 +32,8 @@ export interface Dependencies {
   readonly requestId: Effect.Effect<string>
   /** Removes a directory (recording `dsync.deleted`); `false` when there is none. */
   readonly removeDirectory: (id: string) => Effect.Effect<boolean>
+  /** How long events are listed, and how long a fresh one is held back (milliseconds). */
+  readonly events: { readonly retention: number; readonly holdBack: number }
 }
 
 /** An error answer, raised anywhere in a handler. */
@@ -155,6 +159,39 @@ const cursorKey = (
     if (time === undefined) return yield* invalid(param, "invalid", `${param} must be an object id.`)
     return Store.keyOf({ createdAt: iso(time), id })
   })
+
+// Events: retention and hold-back -------------------------------------------------------------
+
+/** Which recorded events `GET /events` lists now: not expired, not held back. */
+const listedEvents = (options: Dependencies["events"]) =>
+  Effect.map(Clock.currentTimeMillis, (now) => {
+    const oldest = iso(now - options.retention)
+    const newest = iso(now - options.holdBack)
+    const expired = (event: Records.Event) => event.created_at < oldest
+    return {
+      expired,
+      visible: (event: Records.Event) => !expired(event) && (options.holdBack <= 0 || event.created_at <= newest)
+    }
+  })
+
+// An event cursor must be a listed (or held-back) event: an expired or unknown one is a 400,
+// the fake's choice where WorkOS documents nothing.
+const eventCursor = (params: PageParams, lookup: (id: string) => Records.Event | undefined) => {
+  if (params.cursor === undefined) return Effect.succeed(undefined)
+  const { id, param } = params.cursor
+  const event = lookup(id)
+  return event === undefined
+    ? Effect.fail(
+      new Problem({
+        status: 400,
+        body: {
+          message: `The ${param} cursor '${id}' is not a known event, or it has expired.`,
+          code: "invalid_events_request"
+        }
+      })
+    )
+    : Effect.succeed(Store.keyOf({ createdAt: event.created_at, id: event.id }))
+}
 
 const list = <V>(page: Page<V>, order: Order, toWire: (value: V) => Wire.WireObject) =>
   json({ object: "list", data: page.data.map(toWire), list_metadata: listMetadata(page, order) })
@@ -297,13 +334,14 @@ const router = (deps: Dependencies) => {
     // Oldest first, so a consumer reads newer events with `after`.
     const params = yield* pageParams(q, "asc")
     const store = yield* Ref.get(deps.state)
-    const cursor = yield* cursorKey(params, (id) => {
+    const listed = yield* listedEvents(deps.events)
+    const cursor = yield* eventCursor(params, (id) => {
       const stored = Sorted.get(store.events, id)
-      return stored === undefined ? undefined : { createdAt: stored.event.created_at, id }
+      return stored === undefined || listed.expired(stored.event) ? undefined : stored.event
     })
     const page = paginate(store.eventIndex, params, cursor, (id) => {
       const stored = Sorted.get(store.events, id)
-      if (stored === undefined) return undefined
+      if (stored === undefined || !listed.visible(stored.event)) return undefined
       const { event, organizationId: eventOrganization } = stored
       const keep = (types.length === 0 || types.includes(event.event)) &&
         (organizationId === undefined || eventOrganization === organizationId) &&
