@@ -175,6 +175,9 @@ export interface Service {
   /**
    * Polls now (e.g. from a verified webhook). The payload is only a hint: the
    * mirror reads the Events API, and the cursor never moves to a webhook's id.
+   * WorkOS holds fresh events back for a few seconds, so `run` polls again
+   * three times after a poke (after `max(settleDelay, 1 second)`, then twice
+   * and four times that, each capped by `pollInterval`).
    */
   readonly poke: Effect.Effect<void>
   readonly status: Effect.Effect<MirrorStatus, MirrorError>
@@ -218,6 +221,9 @@ const mirroredEvents = [
   "dsync.group.user_added",
   "dsync.group.user_removed"
 ] as const
+
+// Polls made after a poke even when the first finds nothing new (WorkOS may still hold the change back).
+const pokeFollowUps = 3
 
 // How far before the first full sync events are replayed: covers clock skew with WorkOS.
 const bootstrapMargin = Duration.minutes(1)
@@ -364,7 +370,7 @@ export const make = <E = never, R = never>(
       const at = yield* now
       yield* Effect.logWarning(`DirectoryMirror: the event cursor was ${reason}; reconciling every directory`)
       yield* write((tx, locked) =>
-        locked.after !== head.after ? Effect.void : Effect.zipRight(
+        locked.after !== head.after || locked.rangeStart !== head.rangeStart ? Effect.void : Effect.zipRight(
           tx.writer.setHead({
             after: null,
             afterAt: null,
@@ -380,7 +386,9 @@ export const make = <E = never, R = never>(
       const head = yield* store.head
       const at = yield* now
       const idle: PollResult = { applied: 0, caughtUp: false, retryIn: undefined }
-      if (head.afterAt !== null && Date.parse(head.afterAt) < at - Duration.toMillis(eventRetention) + 86_400_000) {
+      // The cursor, or the point reading starts from before there is one, about to leave WorkOS's log.
+      const from = head.afterAt ?? head.rangeStart
+      if (from !== null && Date.parse(from) < at - Duration.toMillis(Duration.subtract(eventRetention, "1 day"))) {
         yield* recover(head, "older than WorkOS keeps events")
         return idle
       }
@@ -580,6 +588,16 @@ export const make = <E = never, R = never>(
       if (Option.isNone(last) || last.value <= at - Duration.toMillis(reconcileEvery)) yield* refreshDirectories()
     })
 
+    // A poke's change may still be held back by WorkOS when the poke arrives: after one, poll
+    // again a few times, waiting max(settleDelay, 1 s), then twice and four times that.
+    const followUps = yield* Ref.make(0)
+    const followUpBase = Duration.max(settleDelay, Duration.seconds(1))
+    const followUp = (wait: Duration.Duration) =>
+      Ref.modify(followUps, (left): readonly [Duration.Duration, number] =>
+        left === 0
+          ? [wait, 0]
+          : [Duration.min(wait, Duration.times(followUpBase, 2 ** (pokeFollowUps - left))), left - 1])
+
     // One step of `run`: returns how long to wait before the next one.
     const step = Effect.gen(function*() {
       yield* bootstrap
@@ -587,8 +605,16 @@ export const make = <E = never, R = never>(
       yield* syncDueLogged
       const result = yield* pollOnce()
       if (!result.caughtUp) return Duration.zero
-      return result.retryIn === undefined ? pollInterval : Duration.min(result.retryIn, pollInterval)
+      return yield* followUp(
+        result.retryIn === undefined ? pollInterval : Duration.min(result.retryIn, pollInterval)
+      )
     })
+
+    const pause = (wait: Duration.Duration) =>
+      Duration.isZero(wait) ? Effect.void : Effect.raceFirst(
+        Effect.sleep(wait),
+        Effect.zipRight(Queue.take(pokes), Ref.set(followUps, pokeFollowUps))
+      )
 
     // After a failure: wait 1 s, doubling up to a minute while failures go on.
     const failures = yield* Ref.make(0)
@@ -601,9 +627,7 @@ export const make = <E = never, R = never>(
           return Duration.millis(Math.min(60_000, 1000 * 2 ** Math.min(count - 1, 6)))
         })
       ),
-      Effect.flatMap((wait) =>
-        Duration.isZero(wait) ? Effect.void : Effect.raceFirst(Effect.sleep(wait), Queue.take(pokes))
-      ),
+      Effect.flatMap(pause),
       Effect.forever,
       Effect.withSpan("DirectoryMirror.run")
     )

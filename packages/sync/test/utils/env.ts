@@ -6,6 +6,7 @@ import * as DirectorySync from "@effect-workos/core/DirectorySync"
 import * as Events from "@effect-workos/core/Events"
 import * as WorkOSClient from "@effect-workos/core/WorkOSClient"
 import { FakeWorkOS } from "@effect-workos/testing"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { PgClient } from "@effect/sql-pg"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
@@ -16,6 +17,27 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Sqlite from "../../src/Sqlite.js"
 import * as SqlMirrorStore from "../../src/SqlMirrorStore.js"
+
+const client = Layer.unwrapEffect(Effect.gen(function*() {
+  const fake = yield* FakeWorkOS.FakeWorkOS
+  return WorkOSClient.layer({
+    apiKey: yield* fake.apiKey,
+    baseUrl: "https://api.workos.test",
+    retry: { times: 6, base: "1 millis", maxDelay: "4 millis" },
+    rateLimit: false
+  })
+}))
+
+/** The core client over a fake, through `http` (e.g. one with test hooks), which stays in the output. */
+export const workosWith = <A>(
+  seed: FakeWorkOS.Seed | undefined,
+  http: Layer.Layer<HttpClient.HttpClient | A, never, FakeWorkOS.FakeWorkOS>
+) =>
+  Layer.mergeAll(DirectorySync.layer, Events.layer).pipe(
+    Layer.provideMerge(client),
+    Layer.provideMerge(http),
+    Layer.provideMerge(FakeWorkOS.layer(seed))
+  )
 
 /** The core client over a fake, with quick retries and no client-side limits. */
 export const workos = (seed?: FakeWorkOS.Seed) =>
