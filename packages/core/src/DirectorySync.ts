@@ -215,9 +215,32 @@ const cursorOptions = <O extends Pagination.PageOptions>(
 
 type Client = Context.Tag.Service<WorkOSClient>
 
+// A server that hands out a cursor the walk already followed would make it page
+// forever: each run of a walk fails such a page with a DecodeError instead.
+const followOnce = (path: string, direction: Pagination.Direction, start: string | undefined) => {
+  const followed = new Set<string>(start === undefined ? [] : [start])
+  return <A>(page: Pagination.Page<A>): Effect.Effect<Pagination.Page<A>, WorkOSError.DecodeError> => {
+    const next = page.listMetadata[direction]
+    if (next === null) return Effect.succeed(page)
+    if (followed.has(next)) {
+      return Effect.fail(
+        new WorkOSError.DecodeError({
+          status: 200,
+          method: "GET",
+          path,
+          message: `list_metadata.${direction} repeats a cursor this walk already followed: the list would never end`
+        })
+      )
+    }
+    followed.add(next)
+    return Effect.succeed(page)
+  }
+}
+
 // Streams every item of a list, page by page; the walk's span is the parent of each page's `list*` span.
 const walk = <O extends Pagination.PageOptions & Pagination.StreamOptions, A>(
   name: string,
+  path: string,
   ids: Record<string, string | undefined>,
   options: O,
   list: (options: O) => Effect.Effect<Pagination.Page<A>, WorkOSError.WorkOSError>
@@ -226,10 +249,13 @@ const walk = <O extends Pagination.PageOptions & Pagination.StreamOptions, A>(
   const problem = checkOptions("options", options)
   if (problem !== undefined) return Stream.fail(problem)
   const { cursor, direction } = Pagination.startOf(options)
-  return Pagination.stream((at) => list(cursorOptions(options, direction, at)), {
-    direction,
-    cursor,
-    prefetch: options.prefetch
+  return Stream.suspend(() => {
+    const checked = followOnce(path, direction, cursor)
+    return Pagination.stream((at) => Effect.flatMap(list(cursorOptions(options, direction, at)), checked), {
+      direction,
+      cursor,
+      prefetch: options.prefetch
+    })
   }).pipe(Stream.withSpan(name, { attributes: spanAttributes({ ...ids, ...pageAttributes(options) }) }))
 }
 
@@ -270,6 +296,7 @@ const directories = (
     streamDirectories: (options = {}) =>
       walk(
         "DirectorySync.streamDirectories",
+        "/directories",
         { "workos.organization.id": options?.organizationId },
         options,
         ({ prefetch: _, ...page }) => listDirectories(page)
@@ -375,6 +402,7 @@ const users = (client: Client): Pick<Service, "listUsers" | "getUser" | "streamU
     const pages = <A, I>(schema: Schema.Schema<Pagination.Page<A>, I>) =>
       walk(
         "DirectorySync.streamUsers",
+        "/directory_users",
         userIds(options),
         options,
         (page) => listPage(withoutStreamOptions(page, rest), schema)
@@ -414,6 +442,7 @@ const groups = (client: Client): Pick<Service, "listGroups" | "getGroup" | "stre
     streamGroups: (options = {}) =>
       walk(
         "DirectorySync.streamGroups",
+        "/directory_groups",
         groupIds(options ?? {}),
         options,
         ({ prefetch: _, ...page }) => listGroups(page)

@@ -292,6 +292,16 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
         const page = yield* listEvents(
           cursor === undefined ? { ...filters, rangeStart: options.rangeStart } : { ...filters, after: cursor }
         )
+        // A page after the cursor that holds the cursor's own event: the server ignored
+        // `after`, and following it would emit the same events again forever.
+        if (cursor !== undefined && page.data.some((event) => event.id === cursor)) {
+          return yield* new WorkOSError.DecodeError({
+            status: 200,
+            method: "GET",
+            path: "/events",
+            message: "the page after an event holds that event again: the server repeats the cursor"
+          })
+        }
         const settledBefore = (yield* Clock.currentTimeMillis) - Duration.toMillis(settleDelay)
         const settled = Arr.takeWhile(page.data, (event) => DateTime.toEpochMillis(event.createdAt) <= settledBefore)
         yield* annotate({ "workos.events.received": page.data.length, "workos.events.emitted": settled.length })

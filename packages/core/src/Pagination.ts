@@ -66,6 +66,19 @@ export interface StreamOptions {
 }
 
 /**
+ * A cursor in `list_metadata`: an id, or `null` at that end of the list. An
+ * empty string names no object, so it is read as `null` too.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Cursor: Schema.Schema<string | null, string | null> = Schema.transform(
+  Schema.NullOr(Schema.String),
+  Schema.NullOr(Schema.String),
+  { strict: true, decode: (cursor) => cursor === "" ? null : cursor, encode: (cursor) => cursor }
+)
+
+/**
  * Cursors around a page: `null` at either end of the list.
  *
  * @since 0.1.0
@@ -73,9 +86,9 @@ export interface StreamOptions {
  */
 export class ListMetadata extends Schema.Class<ListMetadata>("@effect-workos/core/ListMetadata")({
   /** Id to pass as `before` for the previous page; `null` at the start. */
-  before: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
+  before: Schema.optionalWith(Cursor, { default: () => null }),
   /** Id to pass as `after` for the next page; `null` at the end. */
-  after: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null })
+  after: Schema.optionalWith(Cursor, { default: () => null })
 }) {}
 
 /**
