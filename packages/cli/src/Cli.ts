@@ -16,6 +16,7 @@ import * as Directories from "./internal/commands/directories.js"
 import * as Events from "./internal/commands/events.js"
 import * as Fake from "./internal/commands/fake.js"
 import * as Groups from "./internal/commands/groups.js"
+import * as Mirror from "./internal/commands/mirror.js"
 import * as Users from "./internal/commands/users.js"
 import * as Verify from "./internal/commands/verify.js"
 import * as Failure from "./internal/failure.js"
@@ -40,7 +41,7 @@ export const command = Command.make("workos-dsync").pipe(
     "WorkOS Directory Sync from the command line. The API key comes from --api-key or WORKOS_API_KEY, "
       + "the base URL from --base-url or WORKOS_BASE_URL. Exit codes: 0 ok, 1 internal error, 2 usage, "
       + "3 configuration, 4 key rejected or not allowed, 5 not found, 6 request rejected, 7 WorkOS unavailable, "
-      + "8 network, 9 unexpected response, 10 verify failed, 11 not confirmed, 130 interrupted."
+      + "8 network, 9 unexpected response, 10 verify failed, 11 not confirmed, 12 database, 130 interrupted."
   ),
   Command.withSubcommands([
     Verify.command,
@@ -48,6 +49,7 @@ export const command = Command.make("workos-dsync").pipe(
     Users.command,
     Groups.command,
     Events.command,
+    Mirror.command,
     Fake.command
   ])
 )

@@ -74,9 +74,32 @@ export class ListenError extends Schema.TaggedError<ListenError>("@effect-workos
 }
 
 /**
+ * The mirror's database could not be opened, migrated or written. `database`
+ * names it without credentials (a file path, or PostgreSQL's host, port and
+ * database name).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DatabaseError extends Schema.TaggedError<DatabaseError>("@effect-workos/cli/DatabaseError")(
+  "DatabaseError",
+  { database: Schema.String, reason: Schema.String }
+) {
+  override get message(): string {
+    return `database ${this.database}: ${this.reason}`
+  }
+}
+
+/**
  * Any failure of the command line itself.
  *
  * @since 0.1.0
  * @category errors
  */
-export type CliError = MissingApiKeyError | UsageError | AbortedError | VerifyFailedError | ListenError
+export type CliError =
+  | MissingApiKeyError
+  | UsageError
+  | AbortedError
+  | VerifyFailedError
+  | ListenError
+  | DatabaseError

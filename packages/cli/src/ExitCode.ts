@@ -16,6 +16,7 @@
  * | 9 | unexpected response: a 2xx body of the wrong shape |
  * | 10 | `verify`: at least one check failed |
  * | 11 | aborted: a deletion was not confirmed |
+ * | 12 | `mirror`: the database could not be opened, migrated or written |
  * | 130 | interrupted (Ctrl-C); what was written so far is complete line by line |
  *
  * @since 0.1.0
@@ -116,6 +117,14 @@ export const verificationFailed = 10
  * @category codes
  */
 export const aborted = 11
+
+/**
+ * `mirror`: the database could not be opened, migrated or written.
+ *
+ * @since 0.1.0
+ * @category codes
+ */
+export const database = 12
 
 /**
  * Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it.

@@ -16,7 +16,10 @@ import * as Path from "node:path"
 import { parseCsv } from "./utils.js"
 
 const work = Fs.mkdtempSync(Path.join(Os.tmpdir(), "workos-dsync-test-"))
-const bin = Path.join(work, "workos-dsync.mjs")
+// Only the workspace's TypeScript sources are bundled; the npm dependencies (libsql's native binding among them)
+// stay external, so the bundle lives in the package, where Node resolves them as it does for the installed binary.
+const binDir = Fs.mkdtempSync(Path.join(import.meta.dirname, "..", "node_modules", ".bin-test-"))
+const bin = Path.join(binDir, "workos-dsync.mjs")
 
 beforeAll(async () => {
   await build({
@@ -26,13 +29,17 @@ beforeAll(async () => {
     format: "esm",
     target: "node20",
     outfile: bin,
+    external: ["effect", "@effect/*", "@libsql/*"],
     logLevel: "warning",
     // Bundled CommonJS dependencies call require().
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }
   })
 }, 120_000)
 
-afterAll(() => Fs.rmSync(work, { recursive: true, force: true }))
+afterAll(() => {
+  Fs.rmSync(work, { recursive: true, force: true })
+  Fs.rmSync(binDir, { recursive: true, force: true })
+})
 
 interface Finished {
   readonly code: number | null
@@ -189,6 +196,48 @@ describe("workos-dsync as a child process", { timeout: 120_000 }, () => {
       const events = out.stdout.trim().split("\n").map((line) => JSON.parse(line))
       expect(events.map((e) => e.event)).toEqual(["dsync.activated", "dsync.user.created"])
       expect(out.stderr).toBe(`resume with: --after ${events[1].id}\n`)
+    }).pipe(Effect.provide(served())))
+
+  it.live("events tail --follow prints new events as they come, and Ctrl-C ends it with the cursor (exit 130)", () =>
+    Effect.gen(function*() {
+      const env = yield* envOf
+      const fake = yield* FakeWorkOS.FakeWorkOS
+      const directory = yield* fake.addDirectory({ name: "Follow Co" })
+      const started = start(["events", "tail", "--follow", "--poll-interval", "1"], env)
+      yield* Effect.promise(() => started.waitFor("dsync.activated"))
+      const user = yield* fake.addUser({ directoryId: directory.id, email: "f@follow.example" })
+      // streamEvents holds events back for its settle delay (5 s) before printing them.
+      const seen = yield* Effect.promise(() => started.waitFor(user.id))
+      started.child.kill("SIGINT")
+      const done = yield* Effect.promise(() => started.finished)
+      expect(done.code).toBe(ExitCode.interrupted)
+      noStackTrace(done.stderr)
+      const events = seen.trim().split("\n").map((line) => JSON.parse(line))
+      expect(events.map((e) => e.event)).toEqual(["dsync.activated", "dsync.user.created"])
+      expect(done.stderr).toContain(`resume with: --after ${events[1].id}`)
+    }).pipe(Effect.provide(served({ seed: 4, directories: 0, usersPerDirectory: 0 }))))
+
+  it.live("mirror --once copies the fake into an SQLite file; following mode stops on Ctrl-C with exit 130", () =>
+    Effect.gen(function*() {
+      const env = yield* envOf
+      const db = Path.join(work, "mirror.db")
+      const once = yield* cli(["mirror", "--db", db, "--once", "--settle-delay", "0"], env)
+      expect(once.code).toBe(0)
+      expect(once.stdout).toBe("")
+      expect(once.stderr).toContain("mirror: 2/2 directories live, 80 users")
+      expect(Fs.statSync(db).size).toBeGreaterThan(0)
+      const started = start(["mirror", "--db", db, "--settle-delay", "0", "--status-every", "1"], env)
+      yield* Effect.promise(() =>
+        new Promise<void>((resolve) =>
+          started.child.stderr!.on("data", (chunk: Buffer) => {
+            if (chunk.toString("utf8").includes("directories live")) resolve()
+          })
+        )
+      )
+      started.child.kill("SIGINT")
+      const done = yield* Effect.promise(() => started.finished)
+      expect(done.code).toBe(ExitCode.interrupted)
+      noStackTrace(done.stderr)
     }).pipe(Effect.provide(served())))
 
   it.live("progress (count, rate) on stderr when it is a terminal, never in the file", () =>

@@ -5,7 +5,7 @@
 import { Cli, Io } from "@effect-workos/cli"
 import { FakeWorkOS, Faults, Generators } from "@effect-workos/testing"
 import { NodeContext } from "@effect/platform-node"
-import { ConfigProvider, Effect, Layer } from "effect"
+import { ConfigProvider, Effect, Fiber, Layer } from "effect"
 
 export interface Ran {
   readonly code: number
@@ -23,15 +23,24 @@ export const fakeEnv = {
   WORKOS_BASE_URL: "https://api.workos.test"
 }
 
+/** Starts `workos-dsync ...args` against the `FakeWorkOS` in context, in a fiber. */
+export const start = (args: ReadonlyArray<string>, options: RunOptions = {}) =>
+  Effect.gen(function*() {
+    const [io, captured] = yield* Io.makeMemory(options)
+    const fiber = yield* Cli.run(["node", "workos-dsync", ...args]).pipe(
+      Effect.provideService(Io.Io, io),
+      Effect.provide(Layer.merge(FakeWorkOS.layerHttpClient, NodeContext.layer)),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(options.env ?? fakeEnv)))),
+      Effect.fork
+    )
+    return { fiber, captured }
+  })
+
 /** Runs `workos-dsync ...args` against the `FakeWorkOS` in context. */
 export const run = (args: ReadonlyArray<string>, options: RunOptions = {}) =>
   Effect.gen(function*() {
-    const [io, captured] = yield* Io.makeMemory(options)
-    const code = yield* Cli.run(["node", "workos-dsync", ...args]).pipe(
-      Effect.provideService(Io.Io, io),
-      Effect.provide(Layer.merge(FakeWorkOS.layerHttpClient, NodeContext.layer)),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(options.env ?? fakeEnv))))
-    )
+    const { captured, fiber } = yield* start(args, options)
+    const code = yield* Fiber.join(fiber)
     return { code, stdout: yield* captured.stdout, stderr: yield* captured.stderr } satisfies Ran
   })
 

@@ -2,6 +2,7 @@
  * Every failure as one line on stderr, with a hint, and its exit code.
  */
 import type { WorkOSError } from "@effect-workos/core"
+import type { DirectoryMirror } from "@effect-workos/sync"
 import type * as CliError from "../CliError.js"
 import * as ExitCode from "../ExitCode.js"
 import type * as Io from "../Io.js"
@@ -16,10 +17,13 @@ export interface Rendered {
 }
 
 /** Any failure a command can end with. */
-export type Failure = WorkOSError.WorkOSError | CliError.CliError | Io.OutputClosedError
+export type Failure = WorkOSError.WorkOSError | CliError.CliError | Io.OutputClosedError | DirectoryMirror.MirrorError
 
 const keyHint = "check --api-key or WORKOS_API_KEY (a secret key, sk_..., of the environment you mean)"
 const baseUrlHint = "check --base-url or WORKOS_BASE_URL (default https://api.workos.com) and the network"
+
+const databaseHint =
+  "check --db: a writable SQLite file path, or postgres://user@host:port/database of a running server"
 
 const http = (error: { readonly method: string; readonly path: string }) => `${error.method} ${error.path}`
 
@@ -114,6 +118,23 @@ export const render = (error: Failure): Rendered => {
         code: ExitCode.configuration,
         message: error.message,
         hint: "choose another --port (0 picks a free one)"
+      }
+    case "DatabaseError":
+      return { code: ExitCode.database, message: error.message, hint: databaseHint }
+    case "MirrorStoreError":
+      return {
+        code: ExitCode.database,
+        message: `the mirror's database failed: ${error.message}`,
+        hint: error.reason === "Decode"
+          ? "a stored row no longer decodes: mirror into a new --db, or report this"
+          : databaseHint
+      }
+    // The command line installs no hook, so this is a bug if it ever shows.
+    case "OnChangeError":
+      return {
+        code: ExitCode.internal,
+        message: `the onChange hook failed on ${error.change}`,
+        hint: "please report this"
       }
     case "OutputClosedError":
       return { code: ExitCode.success, message: "", hint: "" }
