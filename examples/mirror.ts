@@ -210,7 +210,10 @@ const local = Effect.gen(function*() {
 
 const Store = (file: string) => SqlMirrorStore.layer().pipe(Layer.provideMerge(Sqlite.layer({ filename: file })))
 
+// The fake shows every event at once, so the demo can settle fast; WorkOS holds fresh events back for a few
+// seconds, so against the real API the mirror keeps the client's default settle delay.
 const Mirror = DirectoryMirror.layer({ settleDelay, pollInterval: "500 millis", concurrency: 4 })
+const RealMirror = DirectoryMirror.layer({ concurrency: 4 })
 
 const LocalWorkOS = Layer.mergeAll(DirectorySync.layer, Events.layer).pipe(
   Layer.provide(Layer.unwrapEffect(Effect.gen(function*() {
@@ -250,7 +253,10 @@ const main = Effect.gen(function*() {
   const apiKey = yield* Config.option(Config.string("WORKOS_API_KEY"))
   if (Option.isSome(apiKey)) {
     yield* Console.log("WORKOS_API_KEY is set: mirroring the WorkOS API")
-    return yield* Effect.provide(real, Mirror.pipe(Layer.provideMerge(Store(dbFile)), Layer.provideMerge(RealWorkOS)))
+    return yield* Effect.provide(
+      real,
+      RealMirror.pipe(Layer.provideMerge(Store(dbFile)), Layer.provideMerge(RealWorkOS))
+    )
   }
   yield* Console.log("WORKOS_API_KEY is not set: starting a local fake WorkOS (set it to use the real API)")
   return yield* Effect.provide(local, Mirror.pipe(Layer.provideMerge(Store(dbFile)), Layer.provideMerge(LocalWorkOS)))
