@@ -2,7 +2,8 @@
  * The model-based convergence suite: random schedules of changes made through
  * FakeWorkOS, with faults (429, 5xx, dropped connections, truncated bodies),
  * crashes (an engine interrupted at a random point and started again on the
- * same store), duplicate and reordered pokes, and 1 to 3 engines on one store.
+ * same store), duplicate and reordered pokes, 1 to 3 engines on one store,
+ * and (every third seed) fresh events held back from listings.
  * After quiescence the store must equal WorkOS field for field, and the
  * application's change log must describe exactly that copy (every change
  * applied once).
@@ -160,7 +161,8 @@ const runSeed = (seed: number) =>
     }
     if (runner !== undefined) yield* Fiber.interrupt(runner)
     yield* fake.faults.clear
-    // Quiescence: no more changes; one engine catches up.
+    // Quiescence: no more changes, every event visible; one engine catches up.
+    yield* Effect.sleep(holdBackFor(seed))
     let exit = yield* Effect.exit(random.pick(engines)!.catchUp)
     for (let attempt = 0; attempt < 3 && Exit.isFailure(exit); attempt++) exit = yield* Effect.exit(engines[0]!.catchUp)
     expect(Exit.isSuccess(exit), `seed ${seed}: final catchUp failed: ${String(exit)}`).toBe(true)
@@ -177,13 +179,19 @@ const runSeed = (seed: number) =>
     )
   })
 
+// Every third seed, the fake holds fresh events back (as WorkOS does) for longer than the engines' settle delay.
+const holdBackFor = (seed: number) => Duration.millis(seed % 3 === 0 ? 15 : 0)
+
 const fakeFor = (seed: number) =>
-  Env.workos(Generators.generate({
-    seed,
-    directories: 1 + (seed % 2),
-    usersPerDirectory: 4 + (seed % 5),
-    groupsPerDirectory: 2
-  }))
+  Env.workos({
+    ...Generators.generate({
+      seed,
+      directories: 1 + (seed % 2),
+      usersPerDirectory: 4 + (seed % 5),
+      groupsPerDirectory: 2
+    }),
+    events: { holdBack: holdBackFor(seed) }
+  })
 
 const seedsFor = (fallback: number): ReadonlyArray<number> => {
   const one = process.env.MIRROR_SEED
