@@ -70,8 +70,11 @@ export interface DecodeMeasurement {
   readonly pageBytes: number
   /** Microseconds per user. */
   readonly parseMicros: number
+  /** Plain `Schema.decodeUnknownEither`: the wire side, then the type side again. */
   readonly decodeMicros: number
-  /** Decoding as `WorkOSClient.json` does: an Effect decoder made for each response, run. */
+  /** The client's one-pass decoder (`Either`). */
+  readonly onePassMicros: number
+  /** Decoding as `WorkOSClient.json` does: the one-pass decoder as an Effect, made for each response, run. */
   readonly decodeFreshMicros: number
 }
 

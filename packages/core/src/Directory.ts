@@ -78,8 +78,9 @@ export const DirectoryStateFromWire: Schema.Schema<DirectoryState, string> = Sch
   DirectoryState,
   {
     strict: true,
-    decode: (wire) => fromWire[wire] ?? wire,
-    encode: (state) => toWire[state] ?? state
+    // Own keys only: a state named like an `Object.prototype` member (`toString`) is a string like any other.
+    decode: (wire) => Object.hasOwn(fromWire, wire) ? fromWire[wire]! : wire,
+    encode: (state) => Object.hasOwn(toWire, state) ? toWire[state]! : state
   }
 )
 

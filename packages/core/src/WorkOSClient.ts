@@ -21,7 +21,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
+import * as Decoder from "./internal/decoder.js"
 import { formatPaths } from "./internal/issues.js"
 import { checkClientOptions } from "./internal/options.js"
 import { userAgent } from "./internal/version.js"
@@ -302,7 +303,7 @@ const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpCli
       })
 
     const json = <A, I, R>(request: HttpClientRequest.HttpClientRequest, schema: Schema.Schema<A, I, R>) => {
-      const decode = Schema.decodeUnknown(schema, { onExcessProperty: "ignore", errors: "first" })
+      const decode = Decoder.decodeUnknown(schema)
       return Effect.flatMap(run(request), (response) => {
         let body: unknown
         try {

@@ -17,17 +17,28 @@ const normalizeZone = (zone: string | undefined): string => {
   return `${zone[0]}${digits.slice(0, 2)}:${digits.slice(2).padEnd(2, "0")}`
 }
 
-/** @internal */
-export const parseTimestamp = (input: string): Option.Option<DateTime.Utc> => {
+// The form the spec gives and WorkOS sends today, which `Date.parse` reads exactly as the tolerant path would rebuild it.
+const plainIso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/
+
+// Any form WorkOS has sent, rebuilt into one `Date.parse` reads.
+const tolerant = (input: string): number => {
   const match = shape.exec(input.trim())
-  if (match === null) return Option.none()
+  if (match === null) return Number.NaN
   const [, date, time, fraction, zone] = match
   // Date.parse understands milliseconds only; sub-millisecond digits are dropped, not rounded.
   const millis = fraction === undefined ? "" : `.${fraction.slice(0, 3).padEnd(3, "0")}`
   const seconds = time!.length === 5 ? `${time}:00` : time
-  const epoch = Date.parse(`${date}T${seconds}${millis}${normalizeZone(zone)}`)
-  return Number.isNaN(epoch) ? Option.none() : Option.some(DateTime.unsafeMake(epoch))
+  return Date.parse(`${date}T${seconds}${millis}${normalizeZone(zone)}`)
 }
+
+/** The instant `input` names, or `undefined`: the plain ISO form first, then the tolerant parse. @internal */
+export const timestampOf = (input: string): DateTime.Utc | undefined => {
+  const epoch = plainIso.test(input) ? Date.parse(input) : tolerant(input)
+  return Number.isNaN(epoch) ? undefined : DateTime.unsafeMake(epoch)
+}
+
+/** @internal */
+export const parseTimestamp = (input: string): Option.Option<DateTime.Utc> => Option.fromNullable(timestampOf(input))
 
 /**
  * A `DateTime.Utc` decoded from any timestamp shape WorkOS has sent, encoded
