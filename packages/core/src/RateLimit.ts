@@ -88,31 +88,25 @@ export interface RateLimiter {
  */
 export const unlimited: RateLimiter = { limit: (_, send) => send }
 
-/** A request counted in a window: sent at `sent`, answered after `took` (pending while undefined). */
-interface Entry {
-  readonly sent: number
-  took: number | undefined
-  /** When it is taken to have reached WorkOS (see `arrival`). */
-  arrived: number
-}
-
 /**
- * When a request is taken to have reached WorkOS: half the fastest round
- * trip of its budget before its answer came back, and no earlier than it was
- * sent. Its time beyond the fastest round trip may all have been spent on the
- * way there (a new connection, a slow proxy, a busy server), and at least
- * half a round trip is spent on the way back.
- */
-const arrival = (entry: Entry, fastest: number): number =>
-  entry.took === undefined ? entry.sent : entry.sent + entry.took - fastest / 2
-
-/**
- * The requests of one budget that can still hold a new one back, ordered by
- * `arrived`: answered ones that arrived less than an interval ago, and
- * pending ones, which are taken to arrive at any moment.
+ * The requests of one budget that can still hold a new one back: pending
+ * ones, which are taken to arrive at any moment, and answered ones that
+ * arrived less than an interval ago.
+ *
+ * An answered request is taken to have reached WorkOS half the fastest round
+ * trip of its budget before its answer came back: its time beyond the fastest
+ * round trip may all have been spent on the way there (a new connection, a
+ * slow proxy, a busy server), and at least half a round trip is spent on the
+ * way back. That is never before it was sent, since no round trip is shorter
+ * than the fastest. Every answered request arrived `fastest / 2` before its
+ * answer, so their arrivals keep the order of their answers whatever the
+ * fastest round trip becomes: the window holds answer times, appended in
+ * order, and a new fastest round trip moves them all at once.
  */
 class Window {
-  private entries: Array<Entry> = []
+  /** Answer times, ascending, from `head` on. */
+  private answers: Array<number> = []
+  private head = 0
   private pending = 0
   private fastest = Number.POSITIVE_INFINITY
   constructor(readonly limit: number, readonly interval: number) {}
@@ -120,64 +114,50 @@ class Window {
   /** Earliest time, not before `now`, at which one more request keeps every window within `limit`. */
   earliest(now: number): number {
     this.prune(now)
-    const entries = this.entries
-    if (entries.length < this.limit) return now
+    const answered = this.answers.length - this.head
+    if (answered + this.pending < this.limit) return now
     // The limit-th latest arrival decides; pending requests count as arriving now.
-    let answered = this.limit - this.pending
-    if (answered <= 0) return now + this.interval
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const entry = entries[i]!
-      if (entry.took !== undefined && --answered === 0) return Math.max(now, entry.arrived + this.interval)
-    }
+    const needed = this.limit - this.pending
+    if (needed <= 0) return now + this.interval
+    return Math.max(now, this.arrival(this.answers[this.answers.length - needed]!) + this.interval)
+  }
+
+  /** Counts a request sent at `now`, pending until `complete`. */
+  record(now: number): number {
+    this.pending++
     return now
   }
 
-  record(now: number): Entry {
-    const entry: Entry = { sent: now, took: undefined, arrived: now }
-    this.pending++
-    this.insert(entry)
-    return entry
-  }
-
-  complete(entry: Entry, now: number): void {
-    const took = now - entry.sent
-    entry.took = took
+  /** The request sent at `sent` was answered at `now`. */
+  complete(sent: number, now: number): void {
     this.pending--
-    if (took < this.fastest) {
-      // A new fastest request: every answered one may have spent longer on its way.
-      this.fastest = took
-      for (const e of this.entries) e.arrived = arrival(e, took)
-      this.entries.sort((a, b) => a.arrived - b.arrived)
-      return
-    }
-    const index = this.entries.indexOf(entry)
-    if (index !== -1) this.entries.splice(index, 1)
-    entry.arrived = arrival(entry, this.fastest)
-    this.insert(entry)
+    this.fastest = Math.min(this.fastest, now - sent)
+    const answers = this.answers
+    // Answers come in order; an out-of-order clock reading goes to its place.
+    let at = answers.length
+    while (at > this.head && answers[at - 1]! > now) at--
+    if (at === answers.length) answers.push(now)
+    else answers.splice(at, 0, now)
   }
 
   /** No longer holds anything back at `now`. */
   idle(now: number): boolean {
     this.prune(now)
-    return this.entries.length === 0
+    return this.pending === 0 && this.head === this.answers.length
   }
 
-  private insert(entry: Entry): void {
-    const entries = this.entries
-    let low = 0
-    let high = entries.length
-    while (low < high) {
-      const middle = (low + high) >>> 1
-      if (entries[middle]!.arrived <= entry.arrived) low = middle + 1
-      else high = middle
-    }
-    entries.splice(low, 0, entry)
+  private arrival(answered: number): number {
+    return answered - this.fastest / 2
   }
 
   private prune(now: number): void {
     const horizon = now - this.interval
-    if (this.entries.length > 0 && this.entries[0]!.arrived <= horizon) {
-      this.entries = this.entries.filter((e) => e.took === undefined || e.arrived > horizon)
+    const answers = this.answers
+    while (this.head < answers.length && this.arrival(answers[this.head]!) <= horizon) this.head++
+    // Drop the passed answers once they are half the array.
+    if (this.head > 32 && this.head * 2 > answers.length) {
+      this.answers = answers.slice(this.head)
+      this.head = 0
     }
   }
 }
@@ -263,7 +243,7 @@ export const make = (options: Options | false = {}): Effect.Effect<RateLimiter> 
       Effect.flatMap(now, (at) => {
         const directory = windowFor(key, at)
         const ready = Math.max(directory?.earliest(at) ?? at, global?.earliest(at) ?? at)
-        // Whole milliseconds, as timers have them (and so `TestClock` stays on whole instants).
+        // Rounded up to whole milliseconds: timers have no finer grain, and one that wakes a fraction early only loops.
         if (ready > at) return Effect.zipRight(Effect.sleep(Duration.millis(Math.ceil(ready - at))), acquire(key))
         const inDirectory = directory?.record(at)
         const inGlobal = global?.record(at)
