@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const fixtures = Path.join(root, "scripts", "smoke")
-const packages = ["core", "testing", "cli", "sync"]
+const packages = ["core", "testing", "cli", "sync", "redis"]
 const userDependencies = [
   "effect@~3.22.4",
   "@effect/platform@~0.97.2",

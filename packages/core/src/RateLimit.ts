@@ -19,6 +19,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as RateLimitStore from "./RateLimitStore.js"
 
 /**
  * At most `limit` requests in any window of `interval`.
@@ -50,7 +51,25 @@ export interface Options {
    * the second (default 25 millis).
    */
   readonly margin?: Duration.DurationInput | undefined
+  /**
+   * Keep the windows in this store instead of the process, so every process
+   * using the API key shares its budgets (e.g. `@effect-workos/redis`). A
+   * request then counts from when the store admits it, and the default
+   * margin is `sharedMargin`, as the admission and the request's arrival are
+   * further apart than within one process.
+   */
+  readonly store?: RateLimitStore.RateLimitStore | undefined
 }
+
+/**
+ * The margin added to each window kept in a shared store unless `margin`
+ * says otherwise: covers the time from the store's admission to the
+ * request's arrival at WorkOS, which varies from request to request.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const sharedMargin: Duration.Duration = Duration.millis(100)
 
 /**
  * WorkOS's documented limits.
@@ -77,7 +96,7 @@ export interface RateLimiter {
   readonly limit: <A, E, R>(
     request: HttpClientRequest.HttpClientRequest,
     send: Effect.Effect<A, E, R>
-  ) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | RateLimitStore.RateLimitStoreError, R>
 }
 
 /**
@@ -200,16 +219,76 @@ const checkBudget = (name: string, budget: Budget): string | undefined => {
 // Sub-millisecond precision and monotonic in real time; exact under `TestClock`.
 const now = Effect.map(Clock.currentTimeNanos, (nanos) => Number(nanos) / 1_000_000)
 
+// The windows a request uses in a shared store, named under the key's scope. The braces are a Redis Cluster
+// hash tag: every window of one key lands in one slot, so one script can admit a request into all of them.
+const sharedWindows = (
+  scope: string,
+  perKey: Budget | false,
+  directoryUsers: Budget | false,
+  margin: number
+) =>
+(request: HttpClientRequest.HttpClientRequest): ReadonlyArray<RateLimitStore.Window> => {
+  const windows: Array<RateLimitStore.Window> = []
+  if (perKey !== false) {
+    windows.push({ key: `{${scope}}:key`, limit: perKey.limit, intervalMs: toMillis(perKey.interval) + margin })
+  }
+  const key = directoryUsers === false ? undefined : requestKey(request)
+  if (key !== undefined && directoryUsers !== false) {
+    windows.push({
+      key: `{${scope}}:directory_users:${key}`,
+      limit: directoryUsers.limit,
+      intervalMs: toMillis(directoryUsers.interval) + margin
+    })
+  }
+  return windows
+}
+
+// Admits a request through the store, then, once its answer is back, moves its entries to when it is taken to
+// have reached WorkOS: half the fastest round trip before the answer, as the in-process windows do (`arrival`).
+const shared = (
+  store: RateLimitStore.RateLimitStore,
+  windowsOf: (request: HttpClientRequest.HttpClientRequest) => ReadonlyArray<RateLimitStore.Window>
+): RateLimiter => {
+  let fastest = Number.POSITIVE_INFINITY
+  const admit = (
+    windows: ReadonlyArray<RateLimitStore.Window>
+  ): Effect.Effect<RateLimitStore.Ticket, RateLimitStore.RateLimitStoreError> =>
+    Effect.flatMap(store.take(windows), (take) =>
+      take._tag === "Admitted"
+        ? Effect.succeed(take.ticket)
+        : Effect.zipRight(Effect.sleep(Duration.millis(Math.max(1, Math.ceil(take.millis)))), admit(windows)))
+  // Best effort: if the store fails now, the entries keep their admission time, and the next `take` fails anyway.
+  const arrived = (windows: ReadonlyArray<RateLimitStore.Window>, ticket: RateLimitStore.Ticket, sent: number) =>
+    Effect.flatMap(now, (answered) => {
+      const took = answered - sent
+      fastest = Math.min(fastest, took)
+      return Effect.ignore(store.arrived(windows, ticket, Math.max(0, took - fastest / 2)))
+    })
+  return {
+    limit: (request, send) => {
+      const windows = windowsOf(request)
+      return windows.length === 0 ?
+        send :
+        Effect.flatMap(
+          admit(windows),
+          (ticket) => Effect.flatMap(now, (sent) => Effect.ensuring(send, arrived(windows, ticket, sent)))
+        )
+    }
+  }
+}
+
 /**
  * Builds a limiter whose state is shared by every fiber that uses it:
  * WorkOS's limits unless `options` says otherwise, none for `false`. A
  * budget that can never let a request through (a limit below 1, an empty
- * interval) is a defect.
+ * interval) is a defect. With a `store`, the windows are the store's, named
+ * under `scope`: clients that share a budget must use the same scope
+ * (`WorkOSClient` uses a digest of its API key).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options | false = {}): Effect.Effect<RateLimiter> =>
+export const make = (options: Options | false = {}, scope = "workos"): Effect.Effect<RateLimiter> =>
   Effect.suspend(() => {
     if (options === false) return Effect.succeed(unlimited)
     const perKey = options.perKey ?? workosLimits.perKey
@@ -218,6 +297,10 @@ export const make = (options: Options | false = {}): Effect.Effect<RateLimiter> 
     const problem = (perKey === false ? undefined : checkBudget("perKey", perKey)) ??
       (directoryUsers === false ? undefined : checkBudget("directoryUsers", directoryUsers))
     if (problem !== undefined) return Effect.dieMessage(problem)
+    if (options.store !== undefined) {
+      const margin = toMillis(options.margin ?? sharedMargin)
+      return Effect.succeed(shared(options.store, sharedWindows(scope, perKey, directoryUsers, margin)))
+    }
     const margin = toMillis(options.margin ?? "25 millis")
     const global = perKey === false ? undefined : new Window(perKey.limit, toMillis(perKey.interval) + margin)
     const directories = new Map<string, Window>()

@@ -168,6 +168,18 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
   })
 
 // `make` once every option is known to be good.
+// Names the API key's windows in a shared store without putting the key there: a digest, cut short.
+const scopeOf = (options: Options): Effect.Effect<string> =>
+  options.rateLimit === false || options.rateLimit?.store === undefined
+    ? Effect.succeed("workos")
+    : Effect.map(
+      Effect.promise(() =>
+        globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(Redacted.value(options.apiKey)))
+      ),
+      (digest) =>
+        `key:${Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, "0")).join("")}`
+    )
+
 const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpClient) =>
   Effect.gen(function*() {
     const origin = new URL(baseUrl).origin
@@ -177,7 +189,7 @@ const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpCli
     const secret = String(Redacted.value(options.apiKey))
     const redact = (text: string): string => secret.length === 0 ? text : text.replaceAll(secret, "<redacted>")
     const schedule = Retry.toSchedule(options.retry)
-    const limiter = yield* RateLimit.make(options.rateLimit)
+    const limiter = yield* RateLimit.make(options.rateLimit, yield* scopeOf(options))
     const http = base.pipe(
       HttpClient.mapRequest(flow(
         HttpClientRequest.prependUrl(baseUrl),
@@ -247,6 +259,16 @@ const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpCli
     // One attempt, in its own span: wait for budget, send, and turn an error status into its tagged error.
     const attempt = (request: HttpClientRequest.HttpClientRequest, path: string) =>
       limiter.limit(request, exchange(request, path)).pipe(
+        Effect.catchTag("RateLimitStoreError", (error) =>
+          Effect.fail(
+            new WorkOSError.TransportError({
+              reason: "RateLimitStore",
+              message: redact(`The shared rate-limit store failed, so the request was not sent: ${error.message}`),
+              method: request.method,
+              path,
+              host
+            })
+          )),
         Effect.tap((response) =>
           Effect.annotateCurrentSpan({
             "http.response.status_code": response.status,

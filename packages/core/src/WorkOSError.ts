@@ -154,7 +154,11 @@ export class UnexpectedStatusError
 export class TransportError extends Schema.TaggedError<TransportError>("@effect-workos/core/TransportError")(
   "TransportError",
   {
-    reason: Schema.Literal("Transport", "Timeout", "Encode"),
+    /**
+     * `RateLimitStore`: the shared rate-limit store (`RateLimit.Options.store`)
+     * could not be reached, so the request was not sent.
+     */
+    reason: Schema.Literal("Transport", "Timeout", "Encode", "RateLimitStore"),
     message: Schema.String,
     method: Schema.String,
     path: Schema.String,

@@ -80,6 +80,21 @@ export * as Pagination from "./Pagination.js"
 export * as RateLimit from "./RateLimit.js"
 
 /**
+ * Where rate-limit windows live when several processes share one API key.
+ * WorkOS counts every request made with a key, whichever process sends it,
+ * so processes that each keep their own windows overrun the key together. A
+ * store keeps one sliding log per window and admits a request into all the
+ * windows it uses at once, or tells it how long to wait.
+ *
+ * `RateLimit.Options.store` plugs a store into `WorkOSClient`;
+ * `@effect-workos/redis` provides one on Redis, and `makeMemory` one in
+ * the process (for tests, and the shape of the contract).
+ *
+ * @since 0.1.0
+ */
+export * as RateLimitStore from "./RateLimitStore.js"
+
+/**
  * How transient failures are retried: a `Schedule` over `WorkOSError` that
  * backs off exponentially with jitter and waits exactly as long as a
  * `Retry-After` header asks (capped at 60 seconds).
