@@ -19,6 +19,7 @@ import {
   checkId,
   checkOptions,
   checkPage,
+  checkPrefetch,
   describe,
   invalid,
   requireOne,
@@ -211,7 +212,14 @@ const cursorOptions = <O extends Pagination.PageOptions>(
   options: O,
   direction: Pagination.Direction,
   cursor: string | undefined
-): O => ({ ...options, limit: options.limit ?? 100, before: undefined, after: undefined, [direction]: cursor })
+): O => ({
+  ...options,
+  // Only a missing limit takes the default: `null` from a JavaScript caller is rejected as in `list*`.
+  limit: options.limit === undefined ? 100 : options.limit,
+  before: undefined,
+  after: undefined,
+  [direction]: cursor
+})
 
 type Client = Context.Tag.Service<WorkOSClient>
 
@@ -246,7 +254,7 @@ const walk = <O extends Pagination.PageOptions & Pagination.StreamOptions, A>(
   list: (options: O) => Effect.Effect<Pagination.Page<A>, WorkOSError.WorkOSError>
 ): Stream.Stream<A, WorkOSError.WorkOSError> => {
   // A JavaScript caller may pass anything as the options.
-  const problem = checkOptions("options", options)
+  const problem = checkOptions("options", options) ?? checkPrefetch(options.prefetch)
   if (problem !== undefined) return Stream.fail(problem)
   const { cursor, direction } = Pagination.startOf(options)
   return Stream.suspend(() => {
@@ -382,7 +390,8 @@ const users = (client: Client): Pick<Service, "listUsers" | "getUser" | "streamU
     const problem = checkOptions("options", options) ??
       (options === undefined ? undefined : checkCustomAttributes(options))
     if (problem !== undefined) return Effect.fail(problem)
-    return options === undefined
+    // `{}` (or `{ customAttributes: undefined }`) from a JavaScript caller reads as no options.
+    return options?.customAttributes === undefined
       ? getOne(id, DirectoryUser.DirectoryUser)
       : getOne(id, typedUserOf(options.customAttributes).user)
   }
@@ -530,10 +539,7 @@ export const streamOrganizationUsers = (
     // Everything is checked before the directories are listed, `prefetch` included.
     yield* validate(
       checkId("organizationId", organizationId),
-      prefetch === undefined || (Number.isSafeInteger(prefetch) && prefetch >= 0) ? undefined : invalid(
-        "prefetch",
-        `prefetch must be a non-negative integer, got ${describe(prefetch)}`
-      ),
+      checkPrefetch(prefetch),
       Number.isSafeInteger(concurrency) && concurrency >= 1 ? undefined : new WorkOSError.InvalidParameterError({
         parameter: "concurrency",
         message: `concurrency must be a positive integer, got ${describe(concurrency)}`

@@ -280,7 +280,8 @@ export const make: Effect.Effect<Service, never, WorkOSClient> = Effect.gen(func
       if (!Duration.greaterThan(pollInterval, Duration.zero)) {
         return yield* invalid("pollInterval", "pollInterval must be longer than zero")
       }
-      const limit = options.limit ?? 100
+      // Only a missing limit takes the default: `null` is rejected by listEvents.
+      const limit = options.limit === undefined ? 100 : options.limit
       const filters = { events: options.events, organizationId: options.organizationId, limit, order: "asc" } as const
       // listEvents checks the rest on the first poll; rangeStart is not sent once resuming from a cursor.
       yield* toTime("rangeStart", options.rangeStart)

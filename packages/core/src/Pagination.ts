@@ -60,7 +60,7 @@ export interface StreamOptions {
   /**
    * Pages fetched ahead of the consumer (default 1): while the consumer works
    * on one page the next is on its way. `0` fetches a page only when the
-   * consumer asks for it.
+   * consumer asks for it. At most 1000.
    */
   readonly prefetch?: number | undefined
 }

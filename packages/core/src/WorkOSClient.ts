@@ -167,6 +167,22 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
     return yield* makeChecked(options, baseUrl, http)
   })
 
+// A JSON escape of one UTF-16 unit, in either hex case: `_` is `\u005f` or `\u005F`.
+const escapedUnit = (unit: string): string =>
+  "\\\\u" + unit.charCodeAt(0).toString(16).padStart(4, "0").replace(/[a-f]/g, (h) => `[${h}${h.toUpperCase()}]`)
+
+// One UTF-16 unit as itself in a regular expression.
+const literalUnit = (unit: string): string => unit.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")
+
+// Replaces the secret wherever it shows, each character as itself or JSON-escaped
+// (`sk\u005ftest…`): a header or an undecoded body may carry it escaped.
+const redactor = (secret: string) => {
+  if (secret.length === 0) return (text: string) => text
+  const units = secret.split("").map((unit) => `(?:${literalUnit(unit)}|${escapedUnit(unit)})`)
+  const pattern = new RegExp(units.join(""), "g")
+  return (text: string): string => text.replace(pattern, "<redacted>")
+}
+
 // `make` once every option is known to be good.
 // Names the API key's windows in a shared store without putting the key there: a digest, cut short.
 const scopeOf = (options: Options): Effect.Effect<string> =>
@@ -186,8 +202,7 @@ const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpCli
     const host = new URL(baseUrl).host
     const timeout = Duration.decode(options.timeout ?? "60 seconds")
     // A server or proxy may echo what it was sent: no string taken from a response reaches an error with the key in it.
-    const secret = String(Redacted.value(options.apiKey))
-    const redact = (text: string): string => secret.length === 0 ? text : text.replaceAll(secret, "<redacted>")
+    const redact = redactor(String(Redacted.value(options.apiKey)))
     const schedule = Retry.toSchedule(options.retry)
     const limiter = yield* RateLimit.make(options.rateLimit, yield* scopeOf(options))
     const http = base.pipe(

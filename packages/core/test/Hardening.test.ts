@@ -475,3 +475,46 @@ describe("WorkOSClient.layerConfig reads every option", () => {
     }).pipe(Effect.provide(layer))
   })
 })
+
+describe("found by the fuzz suite", () => {
+  it.effect("getUser(id, {}) reads as no options, and getUser(id, a function) is an InvalidParameterError", () =>
+    Stub.run(routes, (ds, requests) =>
+      Effect.gen(function*() {
+        yield* ds.getUser("directory_user_01", loose<DirectorySync.CustomAttributesOption<unknown, unknown>>({}))
+        assert.strictEqual(requests.length, 1)
+        const fn = loose<DirectorySync.CustomAttributesOption<unknown, unknown>>(() => "x")
+        invalidParameter(yield* failure(ds.getUser("directory_user_01", fn)), "options")
+        invalidParameter(yield* failure(ds.listDirectories(loose(() => "x"))), "options")
+        assert.strictEqual(requests.length, 1)
+      })))
+
+  const streams: ReadonlyArray<readonly [string, string, Record<string, unknown>]> = [
+    ["streamDirectories", "prefetch", { prefetch: null }],
+    ["streamUsers", "prefetch", { directory: "directory_01", prefetch: 1001 }],
+    ["streamGroups", "limit", { directory: "directory_01", limit: null }],
+    ["streamUsers", "limit", { directory: "directory_01", limit: null }]
+  ]
+  for (const [name, parameter, options] of streams) {
+    it.effect(`${name}(${JSON.stringify(options)}) is an InvalidParameterError naming ${parameter}, nothing sent`, () =>
+      Stub.run(routes, (ds, requests) =>
+        Effect.gen(function*() {
+          const drained = name === "streamDirectories"
+            ? Stream.runDrain(ds.streamDirectories(loose(options)))
+            : name === "streamUsers"
+            ? Stream.runDrain(ds.streamUsers(loose(options)))
+            : Stream.runDrain(ds.streamGroups(loose(options)))
+          invalidParameter(yield* failure(drained), parameter)
+          assert.strictEqual(requests.length, 0)
+        })))
+  }
+
+  it.effect("a request id that carries the key JSON-escaped is redacted too", () =>
+    Stub.run(
+      () => Stub.json({ message: "nope" }, 404, { "x-request-id": Stub.apiKey.replaceAll("_", "\\u005F") }),
+      (ds) =>
+        Effect.gen(function*() {
+          const error = tagged(yield* failure(ds.getUser("directory_user_01")), "NotFoundError")
+          assert.strictEqual(error.requestId, "<redacted>")
+        })
+    ))
+})

@@ -22,7 +22,7 @@ export const isWellFormed = (value: string): boolean => !loneSurrogate.test(valu
 
 /** Options given as anything but an object (or nothing). @internal */
 export const checkOptions = (parameter: string, options: unknown): InvalidParameterError | undefined =>
-  options === undefined || (Predicate.isObject(options) && !Array.isArray(options))
+  options === undefined || Predicate.isRecord(options)
     ? undefined
     : invalid(parameter, `${parameter} must be an object when given`)
 
@@ -58,6 +58,15 @@ export const checkPage = (options: Pagination.PageOptions): InvalidParameterErro
   }
   return checkFilter("before", options.before) ?? checkFilter("after", options.after)
 }
+
+/** The most pages a stream may fetch ahead: beyond it, memory is no longer bounded in any useful sense. @internal */
+export const maxPrefetch = 1000
+
+/** `prefetch` of a stream: when given, an integer from 0 to `maxPrefetch` (`null` is not a default). @internal */
+export const checkPrefetch = (prefetch: unknown): InvalidParameterError | undefined =>
+  prefetch === undefined || (Number.isSafeInteger(prefetch) && Number(prefetch) >= 0 && Number(prefetch) <= maxPrefetch)
+    ? undefined
+    : invalid("prefetch", `prefetch must be an integer from 0 to ${maxPrefetch}, got ${describe(prefetch)}`)
 
 /** A caller's value in a message: numbers and short words as they are, anything else by its type. @internal */
 export const describe = (value: unknown): string => {
