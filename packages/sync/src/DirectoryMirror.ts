@@ -73,6 +73,16 @@ export interface Options<E = never, R = never> {
    * back; the change is applied (and the hook run) again on the next attempt.
    */
   readonly onChange?: ((change: MirrorChange) => Effect.Effect<void, E, R>) | undefined
+  /**
+   * Several engines (processes) on one store share the work through leases:
+   * a directory's full sync is done by one engine at a time, and one engine
+   * follows the Events API in `run`. A lease lasts this long unless renewed
+   * (default 30 seconds), so a crashed engine's share is taken over after
+   * it. The engines' clocks must agree to well within it (NTP does).
+   */
+  readonly leaseTtl?: Duration.DurationInput | undefined
+  /** This engine's name in the leases (default: a random one); two live engines must not share one. */
+  readonly workerId?: string | undefined
 }
 
 /**
@@ -168,7 +178,11 @@ export interface Service {
    * on schedule. Failures are logged and retried with backoff.
    */
   readonly run: Effect.Effect<never>
-  /** Applies everything available now (settled events, pending directories), then returns. */
+  /**
+   * Applies everything available now (settled events, pending directories),
+   * then returns. A directory another engine is syncing at that moment is
+   * left to it.
+   */
   readonly catchUp: Effect.Effect<CatchUpReport, MirrorError>
   /** A full sync (backfill and reconcile) of one directory, now. */
   readonly sync: (directoryId: string) => Effect.Effect<SyncReport, MirrorError>
@@ -225,6 +239,14 @@ const mirroredEvents = [
 // Polls made after a poke even when the first finds nothing new (WorkOS may still hold the change back).
 const pokeFollowUps = 3
 
+/**
+ * How long a lease lasts unless renewed, unless `leaseTtl` says otherwise.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultLeaseTtl: Duration.Duration = Duration.seconds(30)
+
 // How far before the first full sync events are replayed: covers clock skew with WorkOS.
 const bootstrapMargin = Duration.minutes(1)
 
@@ -262,6 +284,10 @@ export const make = <E = never, R = never>(
     const pageSize = options.pageSize ?? 100
     const included = options.directories === undefined ? undefined : new Set(options.directories)
     const include = (directoryId: string) => included === undefined || included.has(directoryId)
+    const leaseTtl = Duration.toMillis(Duration.decode(options.leaseTtl ?? defaultLeaseTtl))
+    const owner = options.workerId ?? `worker-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+    // How long to wait for a lease another engine holds before looking again.
+    const leaseWait = Duration.millis(Math.min(1000, Math.max(10, leaseTtl / 10)))
     const pokes = yield* Queue.sliding<void>(1)
     const backfilling = yield* Ref.make(HashSet.empty<string>())
     const lastRefresh = yield* Ref.make(Option.none<number>())
@@ -515,17 +541,39 @@ export const make = <E = never, R = never>(
           }])
         }))
       yield* Effect.logInfo("DirectoryMirror: directory synced").pipe(
-        Effect.annotateLogs({ directoryId })
+        Effect.annotateLogs({ directoryId, workerId: owner })
       )
       return true
     })
 
+    // Leases ------------------------------------------------------------------------------------
+
+    const claim = (name: string) =>
+      Effect.flatMap(now, (at) => store.lease({ name, owner, now: at, until: at + leaseTtl }))
+
+    // Runs `body` while this engine holds the lease `name`, renewing it; `None` when another engine holds it.
+    const leased = <A, E2, R2>(name: string, body: Effect.Effect<A, E2, R2>) =>
+      Effect.flatMap(claim(name), (mine) =>
+        mine
+          ? Effect.scoped(Effect.gen(function*() {
+            yield* Effect.addFinalizer(() => Effect.ignore(store.release(name, owner)))
+            yield* Effect.forkScoped(
+              Effect.ignore(claim(name)).pipe(Effect.delay(Duration.millis(leaseTtl / 3)), Effect.forever)
+            )
+            return Option.some(yield* body)
+          }))
+          : Effect.succeedNone)
+
+    // A full sync of the directory, unless another engine is doing it (`None`).
     const syncDirectory = (directoryId: string) =>
-      Effect.zipRight(
-        Ref.update(backfilling, HashSet.add(directoryId)),
-        backfill(directoryId).pipe(
-          Effect.catchTag("DirectoryGone", () => Effect.succeed(false)),
-          Effect.ensuring(Ref.update(backfilling, HashSet.remove(directoryId)))
+      leased(
+        `directory:${directoryId}`,
+        Effect.zipRight(
+          Ref.update(backfilling, HashSet.add(directoryId)),
+          backfill(directoryId).pipe(
+            Effect.catchTag("DirectoryGone", () => Effect.succeed(false)),
+            Effect.ensuring(Ref.update(backfilling, HashSet.remove(directoryId)))
+          )
         )
       )
 
@@ -562,10 +610,15 @@ export const make = <E = never, R = never>(
         ).map((state) => state.directoryId)
       })
 
+    // How many due directories this engine synced, and which ones another engine is syncing.
     const syncDue = (all: boolean) =>
       Effect.flatMap(
         dueDirectories(all),
-        (due) => Effect.as(Effect.forEach(due, syncDirectory, { concurrency, discard: true }), due.length)
+        (due) =>
+          Effect.map(Effect.forEach(due, syncDirectory, { concurrency }), (results) => ({
+            synced: results.filter(Option.isSome).length,
+            elsewhere: new Set(due.filter((_, i) => Option.isNone(results[i]!)))
+          }))
       )
 
     // In `run`, a directory that fails to sync is logged and tried again later; events keep flowing.
@@ -591,6 +644,7 @@ export const make = <E = never, R = never>(
     // A poke's change may still be held back by WorkOS when the poke arrives: after one, poll
     // again a few times, waiting max(settleDelay, 1 s), then twice and four times that.
     const followUps = yield* Ref.make(0)
+    const leading = yield* Ref.make(false)
     const followUpBase = Duration.max(settleDelay, Duration.seconds(1))
     const followUp = (wait: Duration.Duration) =>
       Ref.modify(followUps, (left): readonly [Duration.Duration, number] =>
@@ -603,6 +657,14 @@ export const make = <E = never, R = never>(
       yield* bootstrap
       yield* refreshIfDue
       yield* syncDueLogged
+      // One engine follows the events; the others sync directories and stand by.
+      const leader = yield* claim("events")
+      if (leader !== (yield* Ref.getAndSet(leading, leader))) {
+        yield* Effect.logInfo(`DirectoryMirror: ${leader ? "following" : "no longer following"} the Events API`).pipe(
+          Effect.annotateLogs({ workerId: owner })
+        )
+      }
+      if (!leader) return pollInterval
       const result = yield* pollOnce()
       if (!result.caughtUp) return Duration.zero
       return yield* followUp(
@@ -629,6 +691,8 @@ export const make = <E = never, R = never>(
       ),
       Effect.flatMap(pause),
       Effect.forever,
+      // Hand the event feed over at once when this engine stops.
+      Effect.ensuring(Effect.ignore(store.release("events", owner))),
       Effect.withSpan("DirectoryMirror.run")
     )
 
@@ -638,18 +702,30 @@ export const make = <E = never, R = never>(
       let eventsApplied = 0
       let directoriesSynced = 0
       while (true) {
-        directoriesSynced += yield* syncDue(false)
+        const { elsewhere, synced } = yield* syncDue(false)
+        directoriesSynced += synced
         const result = yield* pollOnce()
         eventsApplied += result.applied
-        if (result.caughtUp && (yield* dueDirectories(false)).length === 0) break
+        // Directories another engine is syncing right now are left to it.
+        if (result.caughtUp && (yield* dueDirectories(false)).every((id) => elsewhere.has(id))) break
       }
       return { eventsApplied, directoriesSynced }
     }).pipe(Effect.withSpan("DirectoryMirror.catchUp"))
 
+    // Waits while another engine syncs the directory, then syncs it (a sync asked for is a sync done).
+    const syncNow = (directoryId: string): Effect.Effect<boolean, MirrorError> =>
+      Effect.flatMap(
+        syncDirectory(directoryId),
+        Option.match({
+          onNone: () => Effect.zipRight(Effect.sleep(leaseWait), syncNow(directoryId)),
+          onSome: Effect.succeed
+        })
+      )
+
     const sync = (directoryId: string): Effect.Effect<SyncReport, MirrorError> =>
       Effect.gen(function*() {
         yield* bootstrap
-        const found = yield* syncDirectory(directoryId)
+        const found = yield* syncNow(directoryId)
         return { directoryId, found, counts: yield* store.counts(directoryId) }
       })
 

@@ -306,6 +306,29 @@ export interface Service {
   readonly transaction: <A, E, R>(
     body: (writer: Writer) => Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E | MirrorStoreError, R>
+  /**
+   * Claims the lease `name` for `owner` until `until` (epoch millis), if it
+   * is free, expired at `now`, or already `owner`'s; `false` if another
+   * owner holds it. How several engines share the work.
+   */
+  readonly lease: (lease: Lease) => Effect.Effect<boolean, MirrorStoreError>
+  /** Gives the lease up, if `owner` still holds it. */
+  readonly release: (name: string, owner: string) => Effect.Effect<void, MirrorStoreError>
+}
+
+/**
+ * A claim on shared work (a directory's full sync, the event feed).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Lease {
+  readonly name: string
+  readonly owner: string
+  /** The claimer's clock, epoch millis. */
+  readonly now: number
+  /** When the claim lapses unless renewed, epoch millis. */
+  readonly until: number
 }
 
 /**
@@ -402,6 +425,7 @@ const writer = (ref: Ref.Ref<State>): Writer => {
 
 const makeMemory: Effect.Effect<Service> = Effect.gen(function*() {
   const state = yield* Ref.make(initial)
+  const leases = yield* Ref.make(HashMap.empty<string, { readonly owner: string; readonly until: number }>())
   const lock = yield* Effect.makeSemaphore(1)
   const rowsOf = <K extends Kind>(kind: K) =>
     Effect.map(Ref.get(state), (current) => sorted(HashMap.values(current.tables[kind])))
@@ -475,7 +499,19 @@ const makeMemory: Effect.Effect<Service> = Effect.gen(function*() {
         const result = yield* body(writer(working))
         yield* Ref.set(state, yield* Ref.get(working))
         return result
-      })))
+      }))),
+    lease: ({ name, now, owner, until }) =>
+      Ref.modify(leases, (held) => {
+        const current = HashMap.get(held, name)
+        const free = Option.match(current, { onNone: () => true, onSome: (l) => l.owner === owner || l.until < now })
+        return [free, free ? HashMap.set(held, name, { owner, until }) : held]
+      }),
+    release: (name, owner) =>
+      Ref.update(leases, (held) =>
+        Option.match(HashMap.get(held, name), {
+          onNone: () => held,
+          onSome: (lease) => lease.owner === owner ? HashMap.remove(held, name) : held
+        }))
   }
   return service
 })

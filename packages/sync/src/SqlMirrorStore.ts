@@ -176,7 +176,7 @@ export const make = (
         new MirrorStore.MirrorStoreError({ reason: "Sql", message: "the mirror store migrations failed", cause })
       )
     )
-    const table = (kind: MirrorStore.Kind | "head" | "tombstone") => sql(names[kind])
+    const table = (kind: MirrorStore.Kind | "head" | "tombstone" | "lease") => sql(names[kind])
     const q = <A>(effect: Effect.Effect<A, SqlError.SqlError>) => Effect.mapError(effect, sqlFailure)
 
     const headOf = (r: SqlRow): MirrorStore.Head => ({
@@ -371,7 +371,19 @@ export const make = (
               typeof error === "object" && error !== null && "_tag" in error && error._tag === "SqlError",
             (error) => Effect.fail(sqlFailure(error))
           )
-        )
+        ),
+      // One statement, so two claimers can never both win: the row is inserted, or taken over only when it is
+      // the claimer's own or has lapsed; RETURNING says which (SQLite 3.35+ and PostgreSQL).
+      lease: ({ name, now, owner, until }) =>
+        q(Effect.map(
+          sql<SqlRow>`INSERT INTO ${table("lease")} (name, owner, until_ms) VALUES (${name}, ${owner}, ${until})
+            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until_ms = excluded.until_ms
+            WHERE ${table("lease")}.owner = excluded.owner OR ${table("lease")}.until_ms < ${now}
+            RETURNING owner`,
+          (rows) => rows.length === 1
+        )),
+      release: (name, owner) =>
+        q(Effect.asVoid(sql`DELETE FROM ${table("lease")} WHERE name = ${name} AND owner = ${owner}`))
     }
     return service
   })

@@ -9,7 +9,7 @@
  * and the engine read the same clock, so a month passes in an instant.
  */
 import * as Events from "@effect-workos/core/Events"
-import { FakeWorkOS, Generators } from "@effect-workos/testing"
+import { FakeWorkOS, Faults, Generators } from "@effect-workos/testing"
 import { describe, expect, it } from "@effect/vitest"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -388,6 +388,56 @@ for (const store of stores) {
           ])
         }),
       { retention: "1 hour" }
+    )
+
+    test(
+      store,
+      "several engines share the directories: each directory is listed by one engine only",
+      () =>
+        Effect.gen(function*() {
+          const fake = yield* FakeWorkOS.FakeWorkOS
+          const listings = new Map<string, number>()
+          yield* fake.faults.inject({
+            route: (request) => {
+              const directory = request.searchParams.get("directory")
+              if (request.path === "/directory_users" && directory !== null) {
+                listings.set(directory, (listings.get(directory) ?? 0) + 1)
+              }
+              return false
+            },
+            fault: Faults.latency("30 millis")
+          })
+          const engines = [yield* engine(), yield* engine(), yield* engine()]
+          const running = yield* Effect.forEach(engines, (mirror) => Effect.fork(mirror.run))
+          yield* eventually(Effect.map(Effect.forEach(engines, allLive), (live) => live.every(Boolean)))
+          yield* Effect.forEach(running, Fiber.interrupt)
+          const directories = yield* fake.directories
+          expect(directories.map((d) => listings.get(d.id))).toEqual(directories.map(() => 1))
+          yield* expectConverged
+        })
+    )
+
+    test(
+      store,
+      "a dead engine's directory is taken over once its lease lapses",
+      () =>
+        Effect.gen(function*() {
+          const { first } = yield* scene
+          const mirrorStore = yield* MirrorStore.MirrorStore
+          // A worker claimed the directory and died without giving it back.
+          const now = Date.now()
+          expect(yield* mirrorStore.lease({ name: `directory:${first.id}`, owner: "dead", now, until: now + 400 }))
+            .toBe(true)
+          const mirror = yield* engine({ leaseTtl: "400 millis" })
+          const caughtUp = yield* mirror.catchUp
+          // catchUp leaves a directory being synced elsewhere to that engine...
+          expect(caughtUp.directoriesSynced).toBe(1)
+          // ...and `run` takes it over when the lease lapses.
+          const running = yield* Effect.fork(mirror.run)
+          yield* eventually(allLive(mirror))
+          yield* Fiber.interrupt(running)
+          yield* expectConverged
+        })
     )
   })
 }

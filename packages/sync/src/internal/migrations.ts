@@ -16,6 +16,7 @@ export const tables = (prefix: string) => ({
   group: `${prefix}groups`,
   membership: `${prefix}memberships`,
   tombstone: `${prefix}tombstones`,
+  lease: `${prefix}leases`,
   migrations: `${prefix}migrations`
 })
 
@@ -49,9 +50,18 @@ const init = (prefix: string) =>
       seq bigint NOT NULL, PRIMARY KEY (kind, id))`
   })
 
+// Several engines on one store share the work through leases (see `MirrorStore.Service.lease`).
+const leases = (prefix: string) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql`CREATE TABLE ${sql(tables(prefix).lease)} (name text PRIMARY KEY, owner text NOT NULL,
+      until_ms bigint NOT NULL)`
+  )
+
 /** @internal */
 export const run = (prefix: string) =>
   Migrator.make({})({
-    loader: Migrator.fromRecord({ "1_init": init(prefix) }),
+    loader: Migrator.fromRecord({ "1_init": init(prefix), "2_leases": leases(prefix) }),
     table: tables(prefix).migrations
   })
