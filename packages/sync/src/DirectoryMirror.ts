@@ -40,6 +40,7 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Apply from "./internal/apply.js"
+import * as Buffer from "./internal/buffer.js"
 import * as Codec from "./internal/codec.js"
 import type { MirrorChange } from "./MirrorChange.js"
 import * as MirrorStore from "./MirrorStore.js"
@@ -263,6 +264,45 @@ interface PollResult {
   readonly retryIn: Duration.Duration | undefined
 }
 
+// Every row and tombstone a page of events reads (see `applyEvent`).
+const touched = (page: ReadonlyArray<DirectorySyncEvent.DirectorySyncEvent>): Buffer.Touched => {
+  const directories: Array<string> = []
+  const users: Array<string> = []
+  const groups: Array<string> = []
+  const memberships: Array<string> = []
+  for (const event of page) {
+    switch (event._tag) {
+      case "DirectoryActivated":
+      case "DirectoryDeleted":
+        directories.push(event.data.id)
+        break
+      case "UserCreated":
+      case "UserUpdated":
+      case "UserDeleted":
+        directories.push(event.data.directoryId)
+        users.push(event.data.id)
+        break
+      case "GroupCreated":
+      case "GroupUpdated":
+      case "GroupDeleted":
+        directories.push(event.data.directoryId)
+        groups.push(event.data.id)
+        break
+      case "GroupUserAdded":
+      case "GroupUserRemoved":
+        directories.push(event.data.directoryId)
+        users.push(event.data.user.id)
+        groups.push(event.data.group.id)
+        memberships.push(`${event.data.user.id}/${event.data.group.id}`)
+        break
+    }
+  }
+  return {
+    rows: { directory: directories, user: users, group: groups, membership: memberships },
+    tombstones: { directory: directories, user: users, group: groups }
+  }
+}
+
 /**
  * Builds the engine over the `MirrorStore`, `DirectorySync` and `Events` in context.
  *
@@ -379,6 +419,21 @@ export const make = <E = never, R = never>(
       }
     }
 
+    // Applies a page of events in order against a buffered writer: every row the page touches is read
+    // first (one query per kind), the changes and hooks happen in memory in event order, and the rows are
+    // written back with one multi-row statement per kind, all in the caller's transaction.
+    const applyPage = (
+      tx: Apply.Tx<OnChangeError, never>,
+      page: ReadonlyArray<DirectorySyncEvent.DirectorySyncEvent>
+    ) =>
+      Effect.gen(function*() {
+        const buffer = Buffer.make(tx.writer)
+        const buffered = { ...tx, writer: buffer.writer }
+        yield* buffer.load(touched(page))
+        for (const event of page) yield* applyEvent(buffered, event)
+        yield* buffer.flush
+      })
+
     // Starts the event cursor (before any full sync) when the store has none.
     const bootstrap = Effect.gen(function*() {
       const head = yield* store.head
@@ -446,7 +501,7 @@ export const make = <E = never, R = never>(
         const applied = yield* write((tx, locked) =>
           Effect.gen(function*() {
             if (locked.after !== head.after || locked.rangeStart !== head.rangeStart) return yield* new CursorMoved()
-            for (const event of settled) yield* applyEvent(tx, event)
+            yield* applyPage(tx, settled)
             yield* tx.writer.setHead({
               ...(last === undefined ? {} : { after: last.id, afterAt: Codec.iso(last.createdAt), rangeStart: null }),
               ...(caughtUp ? { caughtUpAt: isoAt(at) } : {})
