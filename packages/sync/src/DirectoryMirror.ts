@@ -535,6 +535,9 @@ export const make = <E = never, R = never>(
 
     const backfill = Effect.fn("DirectoryMirror.sync")(function*(directoryId: string) {
       yield* Effect.annotateCurrentSpan({ "workos.directory.id": directoryId })
+      yield* Effect.logInfo("DirectoryMirror: syncing directory").pipe(
+        Effect.annotateLogs({ directoryId, workerId: owner })
+      )
       const seq0 = (yield* store.head).seq
       const source: Apply.Source = { _tag: "Listing", seq0 }
       const found = yield* directorySync.getDirectory(directoryId).pipe(
