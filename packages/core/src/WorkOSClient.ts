@@ -129,6 +129,8 @@ const describe = (error: HttpClientError.HttpClientError): string => {
 }
 
 const sameOrigin = (url: string, origin: string): boolean => {
+  // The usual case without parsing: the origin then a path (`/` ends the authority, so no `user@host` trick fits).
+  if (url.startsWith(`${origin}/`)) return true
   try {
     return new URL(url).origin === origin
   } catch {
@@ -198,8 +200,7 @@ const scopeOf = (options: Options): Effect.Effect<string> =>
 
 const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpClient) =>
   Effect.gen(function*() {
-    const origin = new URL(baseUrl).origin
-    const host = new URL(baseUrl).host
+    const { host, hostname, origin } = new URL(baseUrl)
     const timeout = Duration.decode(options.timeout ?? "60 seconds")
     // A server or proxy may echo what it was sent: no string taken from a response reaches an error with the key in it.
     const redact = redactor(String(Redacted.value(options.apiKey)))
@@ -284,14 +285,13 @@ const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpCli
               host
             })
           )),
-        Effect.tap((response) =>
-          Effect.annotateCurrentSpan({
+        Effect.tap((response) => {
+          const { requestId } = requestIdOf(response)
+          return Effect.annotateCurrentSpan({
             "http.response.status_code": response.status,
-            ...requestIdOf(response).requestId !== undefined
-              ? { "workos.request_id": requestIdOf(response).requestId }
-              : {}
+            ...requestId !== undefined ? { "workos.request_id": requestId } : {}
           })
-        ),
+        }),
         Effect.flatMap((response) =>
           response.status >= 200 && response.status < 300 && !response.redirected
             ? Effect.succeed(response)
@@ -319,7 +319,7 @@ const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpCli
           attributes: {
             "http.request.method": request.method,
             "url.template": routeOf(path),
-            "server.address": new URL(baseUrl).hostname
+            "server.address": hostname
           }
         })
       )

@@ -18,7 +18,7 @@
  *
  * @internal
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
@@ -347,38 +347,26 @@ const renamed = (ast: AST.Transformation, transformation: AST.TypeLiteralTransfo
   }
 }
 
-const declarations = new WeakMap<AST.AST, AST.Declaration>()
-
-// `ast` behind a declaration whose decoding is the one-pass decoder, and Schema's when it is not sure.
-const declarationOf = (ast: AST.AST): AST.Declaration => {
-  const cached = declarations.get(ast)
-  if (cached !== undefined) return cached
-  const fast = compile(ast)
-  const schema = Schema.make(ast)
-  const decodeSlow = ParseResult.decodeUnknown(schema)
-  const encode = ParseResult.encodeUnknown(schema)
-  const declaration = new AST.Declaration(
-    [],
-    () => (input, parseOptions) => {
-      const value = fast(input)
-      return value === defer ? decodeSlow(input, parseOptions) : ParseResult.succeed(value)
-    },
-    () => (input, parseOptions) => encode(input, parseOptions)
-  )
-  declarations.set(ast, declaration)
-  return declaration
-}
+// The compiled decoder of `schema.ast` answered a value, not `defer`: that value is
+// `schema`'s decoding of the input, so it has `schema`'s type.
+const isDecodedBy = <A, I, R>(_schema: Schema.Schema<A, I, R>, value: unknown): value is A => value !== defer
 
 /**
  * `Schema.decodeUnknown(schema)` with the client's options, through the
- * one-pass decoder: the same values, the same `ParseError`s.
+ * one-pass decoder: the same values, the same `ParseError`s (any input the
+ * one-pass decoder is not sure of is decoded by Schema).
  *
  * @internal
  */
 export const decodeUnknown = <A, I, R>(
   schema: Schema.Schema<A, I, R>
-): (input: unknown) => Effect.Effect<A, ParseResult.ParseError, R> =>
-  Schema.decodeUnknown(Schema.make<A, I, R>(declarationOf(schema.ast)), options)
+): (input: unknown) => Effect.Effect<A, ParseResult.ParseError, R> => {
+  const fast = compile(schema.ast)
+  return (input) => {
+    const value = fast(input)
+    return isDecodedBy(schema, value) ? Effect.succeed(value) : Schema.decodeUnknown(schema, options)(input)
+  }
+}
 
 /**
  * `Schema.decodeUnknownEither(schema)` with the client's options, through the one-pass decoder.
@@ -387,5 +375,10 @@ export const decodeUnknown = <A, I, R>(
  */
 export const decodeUnknownEither = <A, I>(
   schema: Schema.Schema<A, I>
-): (input: unknown) => Either.Either<A, ParseResult.ParseError> =>
-  Schema.decodeUnknownEither(Schema.make<A, I>(declarationOf(schema.ast)), options)
+): (input: unknown) => Either.Either<A, ParseResult.ParseError> => {
+  const fast = compile(schema.ast)
+  return (input) => {
+    const value = fast(input)
+    return isDecodedBy(schema, value) ? Either.right(value) : Schema.decodeUnknownEither(schema, options)(input)
+  }
+}
