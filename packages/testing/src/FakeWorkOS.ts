@@ -85,6 +85,14 @@ export type UserRecord = Records.UserRecord
 export type GroupRecord = Records.GroupRecord
 
 /**
+ * A directory's active SCIM bearer token as the fake stores it (`addDirectoryToken`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DirectoryTokenRecord = Records.DirectoryTokenRecord
+
+/**
  * A user's membership of a group (same directory).
  *
  * @since 0.1.0
@@ -172,7 +180,8 @@ export interface Seed extends Data {
 export interface DirectoryInput {
   readonly name: string
   readonly id?: string | undefined
-  readonly organizationId?: string | null | undefined
+  /** WorkOS always sends one: `null` is refused (`FakeWorkOSError` `Invalid`); a new id when left out. */
+  readonly organizationId?: string | undefined
   readonly externalKey?: string | undefined
   readonly type?: string | undefined
   readonly state?: DirectoryState | undefined
@@ -220,15 +229,14 @@ export interface GroupInput {
 type Patch<A, K extends keyof A> = { readonly [P in K]?: A[P] | undefined }
 
 /**
- * Fields of a directory to change.
+ * Fields of a directory to change. `organizationId` cannot become `null`: WorkOS always sends one.
  *
  * @since 0.1.0
  * @category models
  */
-export type DirectoryPatch = Patch<
-  DirectoryRecord,
-  "name" | "organizationId" | "externalKey" | "type" | "state" | "domain"
->
+export type DirectoryPatch = Patch<DirectoryRecord, "name" | "externalKey" | "type" | "state" | "domain"> & {
+  readonly organizationId?: string | undefined
+}
 
 /**
  * Fields of a user to change.
@@ -316,6 +324,13 @@ export interface Service {
   readonly updateUser: (id: string, patch: UserPatch) => Effect.Effect<UserRecord, FakeWorkOSError>
   /** Removes a user and its memberships; records `dsync.user.deleted`. */
   readonly removeUser: (id: string) => Effect.Effect<UserRecord, FakeWorkOSError>
+  /**
+   * Adds a SCIM bearer token to a directory; records `dsync.token.created`. A
+   * directory has at most 2 active tokens (`Invalid` beyond).
+   */
+  readonly addDirectoryToken: (directoryId: string) => Effect.Effect<DirectoryTokenRecord, FakeWorkOSError>
+  /** Revokes an active token; records `dsync.token.revoked`. */
+  readonly revokeDirectoryToken: (tokenId: string) => Effect.Effect<DirectoryTokenRecord, FakeWorkOSError>
   /** Adds a group; records `dsync.group.created`. */
   readonly addGroup: (input: GroupInput) => Effect.Effect<GroupRecord, FakeWorkOSError>
   /** Changes a group; records `dsync.group.updated` with `previous_attributes`. */
@@ -437,26 +452,36 @@ const newDirectory = ({ ids, token }: Core, input: DirectoryInput, time: number)
   }
 }
 
+// WorkOS serves every directory with an organization: `organization_id: null` is never sent.
+const checkOrganization = (organizationId: unknown): Either.Either<void, Store.Failure> =>
+  organizationId === undefined || (typeof organizationId === "string" && organizationId.length > 0)
+    ? Either.void
+    : Either.left({ reason: "Invalid", message: "A directory's organizationId must be a non-empty string." })
+
 const directoryChanges = (core: Core): Pick<Service, "addDirectory" | "updateDirectory" | "removeDirectory"> => ({
   addDirectory: (input) =>
     core.change((store, stamp) =>
       Either.flatMap(
-        creationTime(input.createdAt, stamp.now),
+        Either.flatMap(checkOrganization(input.organizationId), () => creationTime(input.createdAt, stamp.now)),
         (time) => Store.addDirectory(store, stamp, newDirectory(core, input, time))
       )
     ),
   updateDirectory: (id, patch) =>
     core.change((store, stamp) =>
-      Store.updateDirectory(store, stamp, id, (record) => ({
-        ...record,
-        name: orElse(patch.name, record.name),
-        organizationId: orElse(patch.organizationId, record.organizationId),
-        externalKey: orElse(patch.externalKey, record.externalKey),
-        type: orElse(patch.type, record.type),
-        state: orElse(patch.state, record.state),
-        domain: orElse(patch.domain, record.domain),
-        updatedAt: touched(record, stamp.now)
-      }))
+      Either.flatMap(
+        checkOrganization(patch.organizationId),
+        () =>
+          Store.updateDirectory(store, stamp, id, (record) => ({
+            ...record,
+            name: orElse(patch.name, record.name),
+            organizationId: orElse(patch.organizationId, record.organizationId),
+            externalKey: orElse(patch.externalKey, record.externalKey),
+            type: orElse(patch.type, record.type),
+            state: orElse(patch.state, record.state),
+            domain: orElse(patch.domain, record.domain),
+            updatedAt: touched(record, stamp.now)
+          }))
+      )
     ),
   removeDirectory: (id) => core.change((store, stamp) => Store.removeDirectory(store, stamp, id))
 })
@@ -562,6 +587,21 @@ const groupChanges = (
     Effect.asVoid(core.change((store, stamp) => Store.setMembership(store, stamp, { userId, groupId }, false)))
 })
 
+const tokenChanges = ({ change, token }: Core): Pick<Service, "addDirectoryToken" | "revokeDirectoryToken"> => ({
+  addDirectoryToken: (directoryId) =>
+    change((store, stamp) =>
+      Either.flatMap(Store.directory(store, directoryId), (directory) =>
+        Store.addToken(store, stamp, {
+          id: stamp.id("directory_token_", stamp.now),
+          directoryId,
+          organizationId: directory.organizationId,
+          tokenSuffix: token(4),
+          createdAt: Ids.iso(stamp.now)
+        }))
+    ),
+  revokeDirectoryToken: (tokenId) => change((store, stamp) => Store.revokeToken(store, stamp, tokenId))
+})
+
 /**
  * Builds a fake from a seed.
  *
@@ -597,7 +637,8 @@ export const make = (seed: Seed = {}): Effect.Effect<Service, FakeWorkOSError> =
       ...queries(core),
       ...directories,
       ...userChanges(core),
-      ...groupChanges(core)
+      ...groupChanges(core),
+      ...tokenChanges(core)
     })
   })
 

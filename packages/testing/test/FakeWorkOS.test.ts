@@ -1,3 +1,4 @@
+import * as DirectorySyncEvent from "@effect-workos/core/DirectorySyncEvent"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -5,6 +6,9 @@ import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import * as FakeWorkOS from "../src/FakeWorkOS.js"
 import { body, call, ErrorBody, EventsBody, ids, layer } from "./utils/Raw.js"
+
+// A value outside the types, as a JavaScript caller may pass it.
+const loose = <T>(value: unknown): T => value as T
 
 const run = <A, E>(effect: Effect.Effect<A, E, FakeWorkOS.FakeWorkOS | HttpClient.HttpClient>) =>
   Effect.provide(effect, layer())
@@ -185,6 +189,57 @@ describe("FakeWorkOS: changes record dsync events", () => {
         ["FakeWorkOSError", "Invalid"]
       ])
       assert.strictEqual((yield* fake.events).length, before)
+    })))
+
+  it.effect("a directory without an organization (organizationId: null) is refused: WorkOS always sends one", () =>
+    run(Effect.gen(function*() {
+      const fake = yield* FakeWorkOS.FakeWorkOS
+      const directory = yield* fake.addDirectory({ name: "Foo", organizationId: "org_foo" })
+      const before = (yield* fake.events).length
+      const errors = yield* Effect.all([
+        Effect.flip(fake.addDirectory({ name: "Orphan", organizationId: loose(null) })),
+        Effect.flip(fake.addDirectory({ name: "Orphan", organizationId: "" })),
+        Effect.flip(fake.updateDirectory(directory.id, { organizationId: loose(null) }))
+      ])
+      assert.deepStrictEqual(errors.map((error) => error.reason), ["Invalid", "Invalid", "Invalid"])
+      assert.strictEqual((yield* fake.getDirectory(directory.id)).organizationId, "org_foo")
+      assert.strictEqual((yield* fake.directories).length, 1)
+      assert.strictEqual((yield* fake.events).length, before)
+    })))
+
+  it.effect("directory tokens record dsync.token.created and dsync.token.revoked, at most 2 active", () =>
+    run(Effect.gen(function*() {
+      const { directory, fake } = yield* scene
+      const before = (yield* fake.events).length
+      const first = yield* fake.addDirectoryToken(directory.id)
+      const second = yield* fake.addDirectoryToken(directory.id)
+      const third = yield* Effect.flip(fake.addDirectoryToken(directory.id))
+      assert.strictEqual(third.reason, "Invalid")
+      yield* fake.revokeDirectoryToken(first.id)
+      assert.strictEqual((yield* Effect.flip(fake.revokeDirectoryToken(first.id))).reason, "NotFound")
+      assert.strictEqual((yield* Effect.flip(fake.addDirectoryToken("directory_missing"))).reason, "NotFound")
+      const events = (yield* fake.events).slice(before)
+      assert.deepStrictEqual(events.map((event) => event.event), [
+        "dsync.token.created",
+        "dsync.token.created",
+        "dsync.token.revoked"
+      ])
+      assert.deepStrictEqual(events[0]!.data, {
+        object: "directory_token",
+        id: first.id,
+        directory_id: directory.id,
+        organization_id: "org_foo",
+        token_suffix: first.tokenSuffix,
+        created_at: first.createdAt
+      })
+      // The client decodes them as its token events.
+      const decoded = yield* Effect.forEach(events, (event) => DirectorySyncEvent.decodeUnknown(event))
+      assert.deepStrictEqual(decoded.map((event) => event._tag), ["TokenCreated", "TokenCreated", "TokenRevoked"])
+      const created = decoded[1]!
+      assert.strictEqual(created._tag === "TokenCreated" ? created.data.id : undefined, second.id)
+      // Removing the directory drops its tokens (and records only dsync.deleted).
+      yield* fake.removeDirectory(directory.id)
+      assert.strictEqual((yield* Effect.flip(fake.revokeDirectoryToken(second.id))).reason, "NotFound")
     })))
 
   it.effect("an inconsistent seed fails the layer with FakeWorkOSError", () =>

@@ -87,6 +87,20 @@ export interface GroupRecord {
 }
 
 /**
+ * A directory's active SCIM bearer token, as the fake stores it (WorkOS keeps up to 2 per directory).
+ *
+ * @internal
+ */
+export interface DirectoryTokenRecord {
+  readonly id: string
+  readonly directoryId: string
+  readonly organizationId: string | null
+  /** The last characters of the token. */
+  readonly tokenSuffix: string
+  readonly createdAt: string
+}
+
+/**
  * A user's membership of a group (same directory).
  *
  * @internal

@@ -15,6 +15,7 @@ import * as Wire from "./wire.js"
 type DirectoryRecord = Records.DirectoryRecord
 type UserRecord = Records.UserRecord
 type GroupRecord = Records.GroupRecord
+type DirectoryTokenRecord = Records.DirectoryTokenRecord
 
 /** Sort key: `created_at` (fixed width) then id, so plain string order is WorkOS's list order. @internal */
 export type Key = string
@@ -51,6 +52,8 @@ export interface Store {
   readonly usersByDirectory: ById<Index>
   readonly groups: ById<GroupRecord>
   readonly groupsByDirectory: ById<Index>
+  /** Active directory tokens (a revoked token is removed). */
+  readonly tokens: ById<DirectoryTokenRecord>
   readonly events: ById<StoredEvent>
   readonly eventIndex: Index
   readonly lastEventAt: number
@@ -79,6 +82,7 @@ export const empty: Store = {
   usersByDirectory: Sorted.empty(),
   groups: Sorted.empty(),
   groupsByDirectory: Sorted.empty(),
+  tokens: Sorted.empty(),
   events: Sorted.empty(),
   eventIndex: emptyIndex,
   lastEventAt: 0
@@ -256,11 +260,45 @@ export const removeDirectory = (store: Store, stamp: Stamp, id: string): Change<
       users: Sorted.filter(store.users, (entry) => entry.record.directoryId !== id),
       usersByDirectory: Sorted.remove(store.usersByDirectory, id),
       groups: Sorted.filter(store.groups, (group) => group.directoryId !== id),
-      groupsByDirectory: Sorted.remove(store.groupsByDirectory, id)
+      groupsByDirectory: Sorted.remove(store.groupsByDirectory, id),
+      tokens: Sorted.filter(store.tokens, (token) => token.directoryId !== id)
     }
     return [
       removed,
       recordEvent(next, stamp, "dsync.deleted", Wire.deletedDirectory(removed), removed.organizationId)
+    ] as const
+  })
+
+/** The most active tokens WorkOS keeps for a directory (one to rotate to). @internal */
+export const maxActiveTokens = 2
+
+/** Adds an active token to its directory; records `dsync.token.created`. @internal */
+export const addToken = (store: Store, stamp: Stamp, added: DirectoryTokenRecord): Change<DirectoryTokenRecord> =>
+  Either.flatMap(directory(store, added.directoryId), (): Change<DirectoryTokenRecord> => {
+    if (Sorted.has(store.tokens, added.id)) return Either.left(conflict("Directory token", added.id))
+    const active = Array.from(Sorted.values(store.tokens)).filter((token) =>
+      token.directoryId === added.directoryId
+    ).length
+    if (active >= maxActiveTokens) {
+      return Either.left({
+        reason: "Invalid",
+        message: `Directory '${added.directoryId}' already has ${maxActiveTokens} active tokens: revoke one first.`
+      })
+    }
+    const next: Store = { ...store, tokens: Sorted.set(store.tokens, added.id, added) }
+    return succeed(
+      added,
+      recordEvent(next, stamp, "dsync.token.created", Wire.directoryToken(added), added.organizationId)
+    )
+  })
+
+/** Revokes (removes) an active token; records `dsync.token.revoked`. @internal */
+export const revokeToken = (store: Store, stamp: Stamp, id: string): Change<DirectoryTokenRecord> =>
+  Either.map(find(store.tokens, "Directory token", id), (revoked) => {
+    const next: Store = { ...store, tokens: Sorted.remove(store.tokens, id) }
+    return [
+      revoked,
+      recordEvent(next, stamp, "dsync.token.revoked", Wire.directoryToken(revoked), revoked.organizationId)
     ] as const
   })
 

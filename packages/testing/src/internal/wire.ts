@@ -90,6 +90,16 @@ export const group = (record: Records.GroupRecord): WireObject => ({
   updated_at: record.updatedAt
 })
 
+/** `dsync.token.created` and `dsync.token.revoked` data. @internal */
+export const directoryToken = (record: Records.DirectoryTokenRecord): WireObject => ({
+  object: "directory_token",
+  id: record.id,
+  directory_id: record.directoryId,
+  organization_id: record.organizationId,
+  token_suffix: record.tokenSuffix,
+  created_at: record.createdAt
+})
+
 /** A user as REST answers it: with the deprecated embedded `groups`. @internal */
 export const userWithGroups = (
   record: Records.UserRecord,
