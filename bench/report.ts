@@ -49,6 +49,8 @@ export interface Input {
   }
   readonly directory: RateRows
   readonly organization: RateRows
+  /** Scenario 2 again while a second process keeps one core busy. */
+  readonly contention: RateRows
   readonly memory: ReadonlyArray<MemoryRow>
   readonly loopback: ReadonlyArray<LoopbackRow>
   readonly decode: DecodeMeasurement | string
@@ -315,6 +317,12 @@ export const render = (input: Input): { readonly console: string; readonly markd
       settings.latencyMs,
       0.9
     ),
+    rateSection(
+      `2b. The same 10 directories under CPU contention (a second process busy on one core)`,
+      input.contention,
+      settings.latencyMs,
+      0.9
+    ),
     memorySection(input),
     cpuSection(input)
   ].join("\n\n")
@@ -340,6 +348,8 @@ Written by \`pnpm bench\` (\`bench/run.ts\`); do not edit by hand.
   can take under the enforced limits: 4 requests per directory in any second, one page after another (each needs
   the previous cursor), ${settings.latencyMs} ms each, plus the directory listing in scenario 2, with no safety margin at all.
   This client keeps a 25 ms margin per window and counts a request from when it may have reached the server.
+- CPU contention (2b): scenario 2 again while another process (\`node -e "for (;;) {}"\`) keeps one of the cores
+  busy for the whole run; the target is the same (≥ 90% of the bound, no 429).
 - Memory: peak RSS of the client's process (sampled every 20 ms, and the kernel's high-water mark), the median of
   ${settings.memoryRuns} runs, no latency,
   limits off in the fake and in this client; the client runs under \`tsx\`, which accounts for most of the RSS before

@@ -83,6 +83,12 @@ const runChild = (task: Task): Effect.Effect<Answer> =>
     return Effect.sync(() => child.kill())
   })
 
+// A second process spinning on one core until the scope closes.
+const busyCore = Effect.acquireRelease(
+  Effect.sync(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" })),
+  (child) => Effect.sync(() => child.kill())
+)
+
 interface Run {
   readonly measurement: Measurement | string
   readonly stats: Faults.Stats
@@ -154,6 +160,20 @@ const program = Effect.gen(function*() {
     org.rows.push({ impl, ...run })
   }
 
+  // Scenario 2 again with another process busy on one core for the whole run.
+  const contention: Report.RateRows = {
+    rows: [],
+    pages: settings.usersPerDirectory / 100,
+    directories: settings.directories
+  }
+  for (const impl of impls) {
+    const run = yield* Effect.scoped(Effect.zipRight(
+      busyCore,
+      measure(fake, { kind: "organization", impl, target, organizationId, concurrency: settings.concurrency }, limited)
+    ))
+    contention.rows.push({ impl, ...run })
+  }
+
   const memory: Array<Report.MemoryRow> = []
   for (const impl of impls) {
     for (const [i, users] of settings.memoryUsers.entries()) {
@@ -204,6 +224,7 @@ const program = Effect.gen(function*() {
     settings: { ...settings, sdkVersion, durationSeconds: (Date.now() - started) / 1000 },
     directory,
     organization: org,
+    contention,
     memory,
     loopback,
     decode
