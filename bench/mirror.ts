@@ -262,13 +262,28 @@ const runChild = (task: Task, env: Record<string, string> = {}, onLine?: (line: 
     proc.on("close", (code) => resume(Effect.succeed({ failed: `exited with ${code}` })))
   })
 
-const requestsFor = (directory: { readonly users: number; readonly groupSizes: ReadonlyArray<number> }) =>
-  Math.ceil(directory.users / 100) + directory.groupSizes.reduce((n, size) => n + Math.max(1, Math.ceil(size / 100)), 0)
+const pages = (size: number) => Math.max(1, Math.ceil(size / 100))
 
-// The least time the limits allow: 4 /directory_users requests per directory in any second, one after
-// another (each page needs the previous cursor), plus the latency of the other requests on the way.
-const boundMs = (requests: number, others: number, latencyMs: number) =>
-  Math.floor((requests - 1) / 4) * 1000 + (((requests - 1) % 4) + 1) * latencyMs + others * latencyMs
+const requestsFor = (directory: { readonly users: number; readonly groupSizes: ReadonlyArray<number> }) =>
+  pages(directory.users) + directory.groupSizes.reduce((n, size) => n + pages(size), 0)
+
+// The least time the limits allow for `requests` pages of one list under one 4-per-second budget: one after
+// another (each page needs the previous cursor), 4 in any second.
+const chainMs = (requests: number, latencyMs: number) =>
+  Math.floor((requests - 1) / 4) * 1000 + (((requests - 1) % 4) + 1) * latencyMs
+
+// A directory's least time: WorkOS (as the client and the fake read its rule) counts a /directory_users list
+// against its directory, or against its group when only `group` is given, so the users list and each
+// group's members list are separate budgets that may run side by side; the groups list comes before the
+// members lists.
+const directoryBoundMs = (
+  directory: { readonly users: number; readonly groupSizes: ReadonlyArray<number> },
+  latencyMs: number
+) =>
+  Math.max(
+    chainMs(pages(directory.users), latencyMs),
+    latencyMs + Math.max(0, ...directory.groupSizes.map((size) => chainMs(pages(size), latencyMs)))
+  )
 
 const pgReachable = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -303,17 +318,18 @@ const parent = Effect.gen(function*() {
     yield* fake.faults.resetStats
     const answer = yield* runChild({ kind: "backfill", baseUrl: server.baseUrl })
     const stats = yield* fake.faults.stats
-    const perDirectory = organization.directories.map((d) => {
+    const directories = organization.directories.map((d) => {
       const groups = organization.groups.filter((g) => g.directoryId === d.id)
-      return requestsFor({
+      return {
         users: organization.users.filter((u) => u.directoryId === d.id).length,
         groupSizes: groups.map((g) => organization.memberships.filter((m) => m.groupId === g.id).length)
-      })
+      }
     })
-    const worst = Math.max(...perDirectory)
-    const groupPages = 1
-    const bound = boundMs(worst, 2 + groupPages, settings.latencyMs) + settings.latencyMs
-    return { answer, stats, bound, requests: perDirectory.reduce((a, b) => a + b, 0) }
+    // Directories run side by side (6,000 requests per 60 s per key is far away); before and after a
+    // directory's lists: the directories list, the directory itself and the events page.
+    const bound = Math.max(...directories.map((d) => directoryBoundMs(d, settings.latencyMs))) +
+      3 * settings.latencyMs
+    return { answer, stats, bound, requests: directories.reduce((n, d) => n + requestsFor(d), 0) }
   }).pipe(
     Effect.provide(
       Server.layer().pipe(Layer.provideMerge(FakeWorkOS.layer({ ...organization, faults: { rateLimits: true } })))
@@ -395,6 +411,8 @@ const parent = Effect.gen(function*() {
       ofBound >= 0.85 && backfillRow.stats.rateLimited === 0 ? "met" : "**missed**"
     } |`
   )
+  const boundNote =
+    "The full-sync bound counts each group's members list as its own 4-per-second budget, as the client and the fake do (`/directory_users` with only `group`); it is the users list of the largest directory at 4 pages a second plus three round trips. Runs before 2026-12-01 divided by a bound that counted every list against its directory (11.35 s), which no run under these limits needs."
   const rate = (row: Record<string, unknown>) => num(row.events) / (num(row.elapsedMs) / 1000)
   lines.push(
     `| events applied into SQLite (one transaction per page of 100) | ${
@@ -426,6 +444,8 @@ const parent = Effect.gen(function*() {
     } MB vs ${small.toFixed(1)} MB above each process's RSS before the sync: ${
       (big - small).toFixed(1)
     } MB more | < 50 MB more | ${big - small < 50 ? "met" : "**missed**"} |`,
+    "",
+    boundNote,
     ""
   )
   const section = lines.join("\n")

@@ -248,6 +248,9 @@ const pokeFollowUps = 3
  */
 export const defaultLeaseTtl: Duration.Duration = Duration.seconds(30)
 
+// Groups whose members a full sync lists at once: each group's list is its own `/directory_users` budget.
+const groupConcurrency = 4
+
 // How far before the first full sync events are replayed: covers clock skew with WorkOS.
 const bootstrapMargin = Duration.minutes(1)
 
@@ -573,7 +576,7 @@ export const make = <E = never, R = never>(
           Stream.runForEach((groups) =>
             Effect.zipRight(
               writeTo(directoryId, (tx) => Apply.upsertGroups(tx, groups, source)),
-              Effect.forEach(groups, (group) => members(group.id), { discard: true })
+              Effect.forEach(groups, (group) => members(group.id), { discard: true, concurrency: groupConcurrency })
             )
           )
         )

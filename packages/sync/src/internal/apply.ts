@@ -131,7 +131,9 @@ const upsert = <A extends { readonly id: string }, E, R>(
       }
     }
     yield* writer.put(entity.kind, writes)
-    if (listing) yield* writer.see(entity.kind, ids.filter((id) => !tombstoned.has(id)), tx.seq)
+    // Rows a listing wrote carry its seq in `seen` already.
+    const written = new Set(writes.map((row) => row.id))
+    if (listing) yield* writer.see(entity.kind, ids.filter((id) => !tombstoned.has(id) && !written.has(id)), tx.seq)
     yield* runHooks(tx, changes)
   })
 
@@ -234,7 +236,8 @@ export const setMemberships = <E, R>(tx: Tx<E, R>, memberships: ReadonlyArray<Me
       changes.push(m.present ? MirrorChange.MembershipAdded(change) : MirrorChange.MembershipRemoved(change))
     }
     yield* writer.put("membership", writes)
-    if (listing) yield* writer.see("membership", seenIds, tx.seq)
+    const written = new Set(writes.map((row) => row.id))
+    if (listing) yield* writer.see("membership", seenIds.filter((id) => !written.has(id)), tx.seq)
     yield* runHooks(tx, changes)
   })
 
