@@ -40,6 +40,7 @@ export * as CliError from "./CliError.js"
  * | 9 | unexpected response: a 2xx body of the wrong shape |
  * | 10 | `verify`: at least one check failed |
  * | 11 | aborted: a deletion was not confirmed |
+ * | 12 | `mirror`: the database could not be opened, migrated or written |
  * | 130 | interrupted (Ctrl-C); what was written so far is complete line by line |
  *
  * @since 0.1.0

@@ -86,6 +86,12 @@ export * as RateLimit from "./RateLimit.js"
  * store keeps one sliding log per window and admits a request into all the
  * windows it uses at once, or tells it how long to wait.
  *
+ * WorkOS counts a request when it arrives, which may be well after its
+ * admission (a busy process, a slow network). So an admitted request is
+ * taken to arrive at any moment until its sender reports, once the answer
+ * is back, when it arrived (`arrived`); a sender that never reports (it
+ * crashed) frees its place `pendingHold` after the admission.
+ *
  * `RateLimit.Options.store` plugs a store into `WorkOSClient`;
  * `@effect-workos/redis` provides one on Redis, and `makeMemory` one in
  * the process (for tests, and the shape of the contract).
