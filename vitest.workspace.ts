@@ -7,4 +7,11 @@
  */
 const at = (path: string) => new URL(path, import.meta.url).pathname
 
-export default [at("packages/core"), at("packages/testing"), at("examples"), at("packages/cli"), at("packages/sync"), at("packages/redis")]
+export default [
+  at("packages/core"),
+  at("packages/testing"),
+  at("examples"),
+  at("packages/cli"),
+  at("packages/sync"),
+  at("packages/redis")
+]
