@@ -9,7 +9,7 @@ import * as Server from "@effect-workos/testing/Server"
 import * as WebhookSigner from "@effect-workos/testing/WebhookSigner"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Layer, Redacted, Ref, Schedule } from "effect"
+import { Chunk, Effect, Layer, Redacted, Ref, Runtime, Schedule } from "effect"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Net from "node:net"
@@ -32,6 +32,7 @@ const freePort = Effect.async<number>((resume) => {
 const start = (env: Record<string, string>) =>
   Effect.gen(function*() {
     const lines = yield* Ref.make(Chunk.empty<string>())
+    const runSync = Runtime.runSync(yield* Effect.runtime<never>())
     const child = yield* Effect.acquireRelease(
       Effect.sync(() =>
         ChildProcess.spawn(process.execPath, ["--import", "tsx", example], {
@@ -43,7 +44,7 @@ const start = (env: Record<string, string>) =>
       (child) => Effect.sync(() => child.kill())
     )
     const collect = (chunk: Buffer) =>
-      Effect.runSync(Ref.update(lines, (all) => Chunk.appendAll(all, Chunk.fromIterable(chunk.toString().split("\n")))))
+      runSync(Ref.update(lines, (all) => Chunk.appendAll(all, Chunk.fromIterable(chunk.toString().split("\n")))))
     child.stdout.on("data", collect)
     child.stderr.on("data", collect)
     // Until a line matches (polled; the example's own startup and the Events API's settle delay take seconds).

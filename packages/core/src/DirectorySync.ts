@@ -339,12 +339,28 @@ const listUsersRequest = (options: ListUsersOptions) =>
     )
   )
 
+// The rate limiter counts a list by `group` alone against the group's directory once it knows it.
+const learnGroups = (client: Client, groups: Iterable<{ readonly id: string; readonly directoryId: string }>) => {
+  const tell = client.groupInDirectory
+  return tell === undefined
+    ? Effect.void
+    : Effect.forEach(groups, (group) => tell(group.id, group.directoryId), { discard: true })
+}
+
 const listUsersWith = (client: Client) =>
   Effect.fn("DirectorySync.listUsers")(
-    function*<A, I>(options: ListUsersOptions, page: Schema.Schema<Pagination.Page<A>, I>) {
+    function*<A extends { readonly directoryId: string }, I>(
+      options: ListUsersOptions,
+      page: Schema.Schema<Pagination.Page<A>, I>
+    ) {
       const request = yield* listUsersRequest(options)
       yield* annotatePage({ ...userIds(options), ...pageAttributes(options) })
-      return yield* client.json(request, page)
+      const users = yield* client.json(request, page)
+      const first = users.data[0]
+      if (options.group !== undefined && options.directory === undefined && first !== undefined) {
+        yield* learnGroups(client, [{ id: options.group, directoryId: first.directoryId }])
+      }
+      return users
     }
   )
 
@@ -408,7 +424,7 @@ const users = (client: Client): Pick<Service, "listUsers" | "getUser" | "streamU
     const problem = checkOptions("options", options) ?? checkCustomAttributes(options)
     if (problem !== undefined) return Stream.fail(problem)
     const { customAttributes, prefetch: _prefetch, ...rest } = options
-    const pages = <A, I>(schema: Schema.Schema<Pagination.Page<A>, I>) =>
+    const pages = <A extends { readonly directoryId: string }, I>(schema: Schema.Schema<Pagination.Page<A>, I>) =>
       walk(
         "DirectorySync.streamUsers",
         "/directory_users",
@@ -439,14 +455,16 @@ const groups = (client: Client): Pick<Service, "listGroups" | "getGroup" | "stre
       user: options.user,
       ...pageQuery(options)
     }))
-    return yield* client.json(request, GroupPage)
+    return yield* Effect.tap(client.json(request, GroupPage), (page) => learnGroups(client, page.data))
   })
   return {
     listGroups,
     getGroup: Effect.fn("DirectorySync.getGroup")(function*(id: string) {
       yield* Effect.annotateCurrentSpan("workos.directory_group.id", id)
       yield* validate(checkId("id", id))
-      return yield* client.json(HttpClientRequest.get(`/directory_groups/${segment(id)}`), DirectoryGroup)
+      const group = yield* client.json(HttpClientRequest.get(`/directory_groups/${segment(id)}`), DirectoryGroup)
+      yield* learnGroups(client, [group])
+      return group
     }),
     streamGroups: (options = {}) =>
       walk(

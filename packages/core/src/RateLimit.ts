@@ -97,6 +97,14 @@ export interface RateLimiter {
     request: HttpClientRequest.HttpClientRequest,
     send: Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E | RateLimitStore.RateLimitStoreError, R>
+  /**
+   * Tells the limiter that `group` belongs to `directory`. WorkOS counts a
+   * `/directory_users` list by `group` alone against the group's directory,
+   * so from now on the limiter does too (`DirectorySync` reports every group
+   * it decodes). Optional: a limiter without it counts such a list against
+   * the group.
+   */
+  readonly groupInDirectory?: ((group: string, directory: string) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -183,7 +191,8 @@ class Window {
 
 /**
  * The key WorkOS counts a `/directory_users` list against: its directory
- * (`directory:<id>`), or its group (`group:<id>`) when only `group` is given;
+ * (`directory:<id>`); when only `group` is given, the group's directory if
+ * `directoryOfGroup` knows it, else the group itself (`group:<id>`);
  * `undefined` for any other path. `param` reads a query parameter; an empty
  * value counts as absent. The fake's enforced limits use the same key.
  *
@@ -192,17 +201,37 @@ class Window {
  */
 export const directoryUsersKey = (
   path: string,
-  param: (name: string) => string | null | undefined
+  param: (name: string) => string | null | undefined,
+  directoryOfGroup: (group: string) => string | undefined = () => undefined
 ): string | undefined => {
   if (path !== "/directory_users") return undefined
   const directory = param("directory")
   if (directory) return `directory:${directory}`
   const group = param("group")
-  return group ? `group:${group}` : undefined
+  if (!group) return undefined
+  const ofGroup = directoryOfGroup(group)
+  return ofGroup ? `directory:${ofGroup}` : `group:${group}`
 }
 
-const requestKey = (request: HttpClientRequest.HttpClientRequest): string | undefined =>
-  directoryUsersKey(request.url, (name) => Option.getOrUndefined(UrlParams.getFirst(request.urlParams, name)))
+// The directories of the groups a client has seen, the most recently told kept. Bounded: a group forgotten only
+// costs its next list being counted against the group instead of its directory.
+class GroupDirectories {
+  private readonly map = new Map<string, string>()
+  constructor(private readonly capacity: number) {}
+  readonly set = (group: string, directory: string): Effect.Effect<void> =>
+    Effect.sync(() => {
+      this.map.delete(group)
+      this.map.set(group, directory)
+      const oldest = this.map.keys().next()
+      if (this.map.size > this.capacity && !oldest.done) this.map.delete(oldest.value)
+    })
+  readonly keyOf = (request: HttpClientRequest.HttpClientRequest): string | undefined =>
+    directoryUsersKey(
+      request.url,
+      (name) => Option.getOrUndefined(UrlParams.getFirst(request.urlParams, name)),
+      (group) => this.map.get(group)
+    )
+}
 
 const toMillis = (input: Duration.DurationInput): number => Duration.toMillis(Duration.decode(input))
 
@@ -225,14 +254,15 @@ const sharedWindows = (
   scope: string,
   perKey: Budget | false,
   directoryUsers: Budget | false,
-  margin: number
+  margin: number,
+  keyOf: (request: HttpClientRequest.HttpClientRequest) => string | undefined
 ) =>
 (request: HttpClientRequest.HttpClientRequest): ReadonlyArray<RateLimitStore.Window> => {
   const windows: Array<RateLimitStore.Window> = []
   if (perKey !== false) {
     windows.push({ key: `{${scope}}:key`, limit: perKey.limit, intervalMs: toMillis(perKey.interval) + margin })
   }
-  const key = directoryUsers === false ? undefined : requestKey(request)
+  const key = directoryUsers === false ? undefined : keyOf(request)
   if (key !== undefined && directoryUsers !== false) {
     windows.push({
       key: `{${scope}}:directory_users:${key}`,
@@ -297,9 +327,11 @@ export const make = (options: Options | false = {}, scope = "workos"): Effect.Ef
     const problem = (perKey === false ? undefined : checkBudget("perKey", perKey)) ??
       (directoryUsers === false ? undefined : checkBudget("directoryUsers", directoryUsers))
     if (problem !== undefined) return Effect.dieMessage(problem)
+    const groups = new GroupDirectories(10_000)
     if (options.store !== undefined) {
       const margin = toMillis(options.margin ?? sharedMargin)
-      return Effect.succeed(shared(options.store, sharedWindows(scope, perKey, directoryUsers, margin)))
+      const limiter = shared(options.store, sharedWindows(scope, perKey, directoryUsers, margin, groups.keyOf))
+      return Effect.succeed<RateLimiter>({ ...limiter, groupInDirectory: groups.set })
     }
     const margin = toMillis(options.margin ?? "25 millis")
     const global = perKey === false ? undefined : new Window(perKey.limit, toMillis(perKey.interval) + margin)
@@ -337,8 +369,8 @@ export const make = (options: Options | false = {}, scope = "workos"): Effect.Ef
       })
     const limit = <A, E, R>(request: HttpClientRequest.HttpClientRequest, send: Effect.Effect<A, E, R>) =>
       Effect.flatMap(
-        acquire(requestKey(request)),
+        acquire(groups.keyOf(request)),
         (complete) => Effect.ensuring(send, Effect.map(now, complete))
       )
-    return Effect.succeed<RateLimiter>({ limit })
+    return Effect.succeed<RateLimiter>({ limit, groupInDirectory: groups.set })
   })

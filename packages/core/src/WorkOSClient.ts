@@ -75,6 +75,12 @@ export interface Service {
   ) => Effect.Effect<A, WorkOSError.WorkOSError, R>
   /** Sends a request whose 2xx body does not matter (any 2xx is success). */
   readonly send: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<void, WorkOSError.WorkOSError>
+  /**
+   * Tells the rate limiter which directory a group belongs to, so a list of
+   * the group's users counts against that directory's budget, as WorkOS
+   * counts it (see `RateLimit.RateLimiter.groupInDirectory`).
+   */
+  readonly groupInDirectory?: ((group: string, directory: string) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -357,7 +363,8 @@ const makeChecked = (options: Options, baseUrl: string, base: HttpClient.HttpCli
     return WorkOSClient.of({
       baseUrl,
       json,
-      send: (request) => Effect.asVoid(run(request))
+      send: (request) => Effect.asVoid(run(request)),
+      groupInDirectory: limiter.groupInDirectory
     })
   })
 

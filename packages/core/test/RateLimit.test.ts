@@ -160,7 +160,7 @@ describe("RateLimit (through WorkOSClient)", () => {
       )
     }))
 
-  it.effect("a group-only list is limited per group, apart from directories", () =>
+  it.effect("a group-only list of an unknown group is limited per group, apart from directories", () =>
     Effect.gen(function*() {
       const { layer, sent } = recording()
       const fiber = yield* Effect.all([
@@ -174,6 +174,66 @@ describe("RateLimit (through WorkOSClient)", () => {
       assert.deepStrictEqual(timesOf(sent, "/directory_users shared_id/"), [0, 0, 0, 0])
       assert.deepStrictEqual(timesOf(sent, "/directory_users /group_b"), [0, 0, 0, 0])
     }))
+
+  const group = (id: string, directory: string) => ({
+    object: "directory_group",
+    id,
+    idp_id: `idp_${id}`,
+    directory_id: directory,
+    organization_id: "org_a",
+    name: id,
+    created_at: "2026-01-01T00:00:00.000Z",
+    updated_at: "2026-01-01T00:00:00.000Z"
+  })
+  const user = (directory: string) => ({
+    object: "directory_user",
+    id: "directory_user_a",
+    directory_id: directory,
+    organization_id: "org_a",
+    idp_id: "idp_user_a",
+    first_name: null,
+    last_name: null,
+    state: "active",
+    created_at: "2026-01-01T00:00:00.000Z",
+    updated_at: "2026-01-01T00:00:00.000Z"
+  })
+  const page = (data: ReadonlyArray<unknown>) => ({ ...emptyPage, data })
+
+  for (
+    const [how, learn, answer] of [
+      [
+        "a listed group",
+        Effect.flatMap(DirectorySync.DirectorySync, (ds) => Effect.asVoid(ds.listGroups({ directory: "directory_a" }))),
+        page([group("group_a", "directory_a"), group("group_b", "directory_a")])
+      ],
+      [
+        "a group got by id",
+        Effect.flatMap(DirectorySync.DirectorySync, (ds) => Effect.asVoid(ds.getGroup("group_a"))),
+        group("group_a", "directory_a")
+      ],
+      [
+        "a group whose users were listed",
+        Effect.asVoid(listUsers({ group: "group_a" })),
+        page([user("directory_a")])
+      ]
+    ] as const
+  ) {
+    it.effect(`once the client has seen ${how}, its group-only lists count against its directory, as WorkOS counts them`, () =>
+      Effect.gen(function*() {
+        const { layer, sent } = recording({}, (index) => StubHttp.json(index === 0 ? answer : emptyPage))
+        const fiber = yield* Effect.zipRight(
+          learn,
+          Effect.all([burst(4, { group: "group_a" }), burst(3, { directory: "directory_a" })], {
+            concurrency: "unbounded"
+          })
+        ).pipe(Effect.provide(layer), Effect.fork)
+        yield* TestClock.adjust("1 minute")
+        yield* Fiber.join(fiber)
+        // Seven lists of one directory's users after the lesson: 4 in the first second, 3 in the next.
+        const users = sent.slice(1).map((s) => s.at).sort((a, b) => a - b)
+        assert.deepStrictEqual(users, [0, 0, 0, 0, 1025, 1025, 1025])
+      }))
+  }
 
   it.effect("a list with both directory and group counts against the directory", () =>
     Effect.gen(function*() {

@@ -248,7 +248,9 @@ const pokeFollowUps = 3
  */
 export const defaultLeaseTtl: Duration.Duration = Duration.seconds(30)
 
-// Groups whose members a full sync lists at once: each group's list is its own `/directory_users` budget.
+// Groups whose members a full sync lists at once. Every list shares its directory's `/directory_users` budget
+// (the client counts a list by group against the group's directory, learnt from the groups list), so more at
+// once only keeps the budget busy while earlier pages are in flight.
 const groupConcurrency = 4
 
 // How far before the first full sync events are replayed: covers clock skew with WorkOS.

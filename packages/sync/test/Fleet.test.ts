@@ -15,7 +15,7 @@ import { FakeWorkOS, Faults, Generators } from "@effect-workos/testing"
 import * as Server from "@effect-workos/testing/Server"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Layer, Ref, Schedule } from "effect"
+import { Chunk, Effect, Layer, Ref, Runtime, Schedule } from "effect"
 import * as ChildProcess from "node:child_process"
 import * as Path from "node:path"
 import * as MirrorStore from "../src/MirrorStore.js"
@@ -52,6 +52,7 @@ interface Worker {
 const spawnWorkers = (env: Record<string, string>, ids: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const lines = yield* Ref.make(Chunk.empty<readonly [string, string]>())
+    const runSync = Runtime.runSync(yield* Effect.runtime<never>())
     const workers = yield* Effect.forEach(ids, (id) =>
       Effect.acquireRelease(
         Effect.sync((): Worker => {
@@ -61,7 +62,7 @@ const spawnWorkers = (env: Record<string, string>, ids: ReadonlyArray<string>) =
             stdio: ["ignore", "ignore", "pipe"]
           })
           child.stderr!.on("data", (chunk: Buffer) =>
-            Effect.runSync(Ref.update(lines, (all) =>
+            runSync(Ref.update(lines, (all) =>
               Chunk.appendAll(
                 all,
                 Chunk.fromIterable(chunk.toString().split("\n").filter((l) => l !== "").map((l) => [id, l] as const))

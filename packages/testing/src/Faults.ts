@@ -284,7 +284,22 @@ export interface Service {
   /** Sets every counter back to zero. */
   readonly resetStats: Effect.Effect<void>
   /** These faults as middleware over any `HttpApp`. */
-  readonly apply: <E, R>(app: HttpApp.Default<E, R>) => HttpApp.Default<E, R>
+  readonly apply: <E, R>(app: HttpApp.Default<E, R>, options?: ApplyOptions) => HttpApp.Default<E, R>
+}
+
+/**
+ * What the enforced limits need to know of the app they guard.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ApplyOptions {
+  /**
+   * The directory of a group, read when a request comes in. WorkOS counts a
+   * `/directory_users` list by `group` alone against the group's directory;
+   * without this, the fake counts it against the group.
+   */
+  readonly directoryOfGroup?: Effect.Effect<(group: string) => string | undefined> | undefined
 }
 
 interface ActiveRule {
@@ -379,12 +394,17 @@ const draw = (injector: Injector, info: RequestInfo) =>
   })
 
 // The budgets a request counts against, keyed as the windows are.
-const budgetsOf = (limits: Budgets, info: RequestInfo, token: string | undefined) => {
+const budgetsOf = (
+  limits: Budgets,
+  info: RequestInfo,
+  token: string | undefined,
+  directoryOfGroup: (group: string) => string | undefined
+) => {
   const checks: Array<readonly [string, Limit]> = []
   if (limits.perKey !== undefined) {
     checks.push([`key:${token ?? ""}`, limits.perKey])
   }
-  const directory = RateLimit.directoryUsersKey(info.path, (name) => info.searchParams.get(name))
+  const directory = RateLimit.directoryUsersKey(info.path, (name) => info.searchParams.get(name), directoryOfGroup)
   if (limits.directoryUsers !== undefined && directory !== undefined) {
     checks.push([directory, limits.directoryUsers])
   }
@@ -411,10 +431,13 @@ const arrive = (
   return [wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : undefined, next]
 }
 
-const admit = (injector: Injector, info: RequestInfo, token: string | undefined) =>
+const noGroups = Effect.succeed((_group: string): string | undefined => undefined)
+
+const admit = (injector: Injector, info: RequestInfo, token: string | undefined, options: ApplyOptions) =>
   Effect.flatMap(
-    Effect.all([Ref.get(injector.budgets), Clock.currentTimeMillis]),
-    ([limits, now]) => Ref.modify(injector.windows, (current) => arrive(current, budgetsOf(limits, info, token), now))
+    Effect.all([Ref.get(injector.budgets), Clock.currentTimeMillis, options.directoryOfGroup ?? noGroups]),
+    ([limits, now, directoryOfGroup]) =>
+      Ref.modify(injector.windows, (current) => arrive(current, budgetsOf(limits, info, token, directoryOfGroup), now))
   )
 
 const countFault = (injector: Injector, fault: Fault) =>
@@ -443,7 +466,7 @@ const truncated = <E, R>(injector: Injector, app: HttpApp.Default<E, R>, fault: 
   })
 
 // The answer to a request, or `undefined` when its connection was dropped.
-const serve = <E, R>(injector: Injector, app: HttpApp.Default<E, R>, info: RequestInfo) =>
+const serve = <E, R>(injector: Injector, app: HttpApp.Default<E, R>, info: RequestInfo, options: ApplyOptions) =>
   Effect.gen(function*() {
     const faults = yield* draw(injector, info)
     for (const fault of faults) {
@@ -454,7 +477,12 @@ const serve = <E, R>(injector: Injector, app: HttpApp.Default<E, R>, info: Reque
     const fault = faults.find((fault) => fault._tag !== "Latency")
     if (fault?._tag === "Respond") return yield* Effect.as(countFault(injector, fault), respond(fault))
     if (fault?._tag === "DropConnection") return yield* Effect.as(countFault(injector, fault), undefined)
-    const retryAfter = yield* admit(injector, info, Request.bearerOf(yield* HttpServerRequest.HttpServerRequest))
+    const retryAfter = yield* admit(
+      injector,
+      info,
+      Request.bearerOf(yield* HttpServerRequest.HttpServerRequest),
+      options
+    )
     if (retryAfter !== undefined) {
       yield* Ref.update(injector.stats, (s) => ({ ...s, rateLimitEnforced: s.rateLimitEnforced + 1 }))
       return enforced429(retryAfter)
@@ -462,7 +490,7 @@ const serve = <E, R>(injector: Injector, app: HttpApp.Default<E, R>, info: Reque
     return yield* (fault?._tag === "TruncateBody" ? truncated(injector, app, fault) : app)
   })
 
-const apply = <E, R>(injector: Injector, app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+const apply = <E, R>(injector: Injector, app: HttpApp.Default<E, R>, options: ApplyOptions): HttpApp.Default<E, R> =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const info = Request.infoOf(request)
@@ -471,7 +499,7 @@ const apply = <E, R>(injector: Injector, app: HttpApp.Default<E, R>): HttpApp.De
       requests: s.requests + 1,
       byRoute: bump(s.byRoute, `${info.method} ${info.route}`)
     }))
-    const response = yield* serve(injector, app, info)
+    const response = yield* serve(injector, app, info, options)
     if (response === undefined) return yield* (yield* Transport).drop(request)
     yield* Ref.update(injector.stats, (s) => ({
       ...s,
@@ -503,6 +531,6 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
         Effect.zipRight(Ref.set(injector.budgets, toBudgets(limits)), Ref.set(injector.windows, new Map())),
       stats: Ref.get(injector.stats),
       resetStats: Ref.set(injector.stats, emptyStats),
-      apply: (app) => apply(injector, app)
+      apply: (app, options = {}) => apply(injector, app, options)
     }
   })

@@ -235,11 +235,20 @@ describe("Faults: enforced rate limits", () => {
       assert.strictEqual(stats.rateLimited, 2)
     })))
 
-  it.effect("a group-only list is counted per group", () =>
+  it.effect("a group-only list counts against its group's directory, as WorkOS counts it", () =>
     run(Effect.gen(function*() {
-      const group = data.groups[0]!.id
-      const answers = yield* Effect.forEach(Array.from({ length: 5 }), () => users(`group=${group}`))
+      const group = data.groups.find((group) => group.directoryId === acme.id)!.id
+      const queries = [`group=${group}`, `directory=${acme.id}`, `group=${group}`, `directory=${acme.id}`]
+      const answers = yield* Effect.forEach([...queries, `group=${group}`], users)
       assert.deepStrictEqual(answers.map((raw) => raw.status), [200, 200, 200, 200, 429])
+      assert.strictEqual((yield* users(`directory=${acme.id}`)).status, 429)
+      assert.strictEqual((yield* users(`directory=${globex.id}`)).status, 200, "another directory has its own budget")
+    })))
+
+  it.effect("an unknown group is counted against itself (and is not found)", () =>
+    run(Effect.gen(function*() {
+      const answers = yield* Effect.forEach(Array.from({ length: 5 }), () => users("group=directory_group_unknown"))
+      assert.deepStrictEqual(answers.map((raw) => raw.status), [404, 404, 404, 404, 429])
       assert.strictEqual((yield* users(`directory=${acme.id}`)).status, 200)
     })))
 

@@ -27,7 +27,7 @@ interface Hook {
   readonly run: Effect.Effect<void, unknown>
 }
 
-export class Intercept extends Context.Tag("@effect-workos/sync/test/utils/intercept/Intercept")<Intercept, {
+export class Intercept extends Context.Tag("@effect-workos/sync/test/utils/intercept")<Intercept, {
   /** Runs `run` once, when the first response to a request matching `when` arrives. */
   readonly once: (when: (request: Seen) => boolean, run: Effect.Effect<void, unknown>) => Effect.Effect<void>
   /** Leaves out of every `/events` answer the events `hide` picks (wire JSON). */

@@ -12,6 +12,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import type * as Faults from "../Faults.js"
@@ -177,11 +178,11 @@ const listedEvents = (options: Dependencies["events"]) =>
 // An event cursor must be a listed (or held-back) event: an expired or unknown one is a 400,
 // the fake's choice where WorkOS documents nothing.
 const eventCursor = (params: PageParams, lookup: (id: string) => Records.Event | undefined) => {
-  if (params.cursor === undefined) return Effect.succeed(undefined)
+  if (params.cursor === undefined) return Either.right(undefined)
   const { id, param } = params.cursor
   const event = lookup(id)
   return event === undefined
-    ? Effect.fail(
+    ? Either.left(
       new Problem({
         status: 400,
         body: {
@@ -190,7 +191,7 @@ const eventCursor = (params: PageParams, lookup: (id: string) => Records.Event |
         }
       })
     )
-    : Effect.succeed(Store.keyOf({ createdAt: event.created_at, id: event.id }))
+    : Either.right(Store.keyOf({ createdAt: event.created_at, id: event.id }))
 }
 
 const list = <V>(page: Page<V>, order: Order, toWire: (value: V) => Wire.WireObject) =>
@@ -390,7 +391,11 @@ export const make = (deps: Dependencies): HttpApp.Default => {
       ? yield* routes
       : json({ message: "Unauthorized: the API key is missing or invalid.", code: "unauthorized" }, 401)
   })
-  const app = deps.faults.apply(authorized).pipe(
+  const directoryOfGroup = Effect.map(
+    Ref.get(deps.state),
+    (store) => (group: string) => Sorted.get(store.groups, group)?.directoryId
+  )
+  const app = deps.faults.apply(authorized, { directoryOfGroup }).pipe(
     Effect.catchAllCause((cause) =>
       Effect.as(
         Effect.logError("FakeWorkOS: a route failed", cause),
