@@ -453,9 +453,12 @@ const parent = Effect.gen(function*() {
   process.stdout.write(`\n${section}\n`)
   const file = Path.join(Path.dirname(self), "..", "BENCHMARKS.md")
   const current = Fs.existsSync(file) ? Fs.readFileSync(file, "utf8") : ""
+  // Replaces its own section, keeping the ones after it (the fleet's).
   const start = current.indexOf("## Mirror (`@effect-workos/sync`)")
-  const kept = start < 0 ? current.trimEnd() : current.slice(0, start).trimEnd()
-  Fs.writeFileSync(file, `${kept}\n\n${section}`)
+  const end = start < 0 ? -1 : current.indexOf("\n## ", start + 1)
+  const before = start < 0 ? current.trimEnd() : current.slice(0, start).trimEnd()
+  const after = end < 0 ? "" : `\n\n${current.slice(end + 1).trimEnd()}\n`
+  Fs.writeFileSync(file, `${before}\n\n${section}${after}`)
 })
 
 const task = process.argv[2]
