@@ -63,13 +63,16 @@ export interface Options {
 
 /**
  * The margin added to each window kept in a shared store unless `margin`
- * says otherwise: covers the time from the store's admission to the
- * request's arrival at WorkOS, which varies from request to request.
+ * says otherwise. A request's arrival at WorkOS is taken to be half its
+ * fastest round trip before its answer, timed from before the store was
+ * asked (so never early by the store's own round trip); the margin covers
+ * a request whose way out was slower than that, as the in-process 25 ms
+ * does, plus the store's hop.
  *
  * @since 0.1.0
  * @category constants
  */
-export const sharedMargin: Duration.Duration = Duration.millis(100)
+export const sharedMargin: Duration.Duration = Duration.millis(50)
 
 /**
  * WorkOS's documented limits.
@@ -280,17 +283,20 @@ const shared = (
   windowsOf: (request: HttpClientRequest.HttpClientRequest) => ReadonlyArray<RateLimitStore.Window>
 ): RateLimiter => {
   let fastest = Number.POSITIVE_INFINITY
+  // The admission comes with when it was asked for: the store admitted the request at some moment after that,
+  // so timing the round trip from there never places its arrival too early.
   const admit = (
     windows: ReadonlyArray<RateLimitStore.Window>
-  ): Effect.Effect<RateLimitStore.Ticket, RateLimitStore.RateLimitStoreError> =>
-    Effect.flatMap(store.take(windows), (take) =>
-      take._tag === "Admitted"
-        ? Effect.succeed(take.ticket)
-        : Effect.zipRight(Effect.sleep(Duration.millis(Math.max(1, Math.ceil(take.millis)))), admit(windows)))
+  ): Effect.Effect<readonly [RateLimitStore.Ticket, number], RateLimitStore.RateLimitStoreError> =>
+    Effect.flatMap(now, (asked) =>
+      Effect.flatMap(store.take(windows), (take) =>
+        take._tag === "Admitted"
+          ? Effect.succeed([take.ticket, asked] as const)
+          : Effect.zipRight(Effect.sleep(Duration.millis(Math.max(1, Math.ceil(take.millis)))), admit(windows))))
   // Best effort: if the store fails now, the entries keep their admission time, and the next `take` fails anyway.
-  const arrived = (windows: ReadonlyArray<RateLimitStore.Window>, ticket: RateLimitStore.Ticket, sent: number) =>
+  const arrived = (windows: ReadonlyArray<RateLimitStore.Window>, ticket: RateLimitStore.Ticket, asked: number) =>
     Effect.flatMap(now, (answered) => {
-      const took = answered - sent
+      const took = answered - asked
       fastest = Math.min(fastest, took)
       return Effect.ignore(store.arrived(windows, ticket, Math.max(0, took - fastest / 2)))
     })
@@ -299,10 +305,7 @@ const shared = (
       const windows = windowsOf(request)
       return windows.length === 0 ?
         send :
-        Effect.flatMap(
-          admit(windows),
-          (ticket) => Effect.flatMap(now, (sent) => Effect.ensuring(send, arrived(windows, ticket, sent)))
-        )
+        Effect.flatMap(admit(windows), ([ticket, asked]) => Effect.ensuring(send, arrived(windows, ticket, asked)))
     }
   }
 }
