@@ -211,16 +211,22 @@ const rowLine = (row: Row) => {
     : row.shared
     ? row.rateLimited === 0
     : undefined
-  const verdict = row.failed.length > 0
-    ? `**failed**: ${row.failed.join("; ")}`
-    : met === undefined
-    ? "—"
-    : met
+  const gaveUp = row.failed.length === 0
+    ? ""
+    : `${row.failed.length} of ${row.workers} workers gave up (${
+      [...new Set(row.failed)].join(", ")
+    } after the retries)`
+  const verdict = met === undefined
+    ? gaveUp || "—"
+    : met && gaveUp === ""
     ? "met"
-    : "**missed**"
+    : `**missed**${gaveUp && `: ${gaveUp}`}`
+  const syncs = row.split.reduce((a, b) => a + b, 0)
   const split = row.failed.length > 0
     ? row.split.map((n) => (Number.isNaN(n) ? "gave up" : String(n))).join(" / ")
-    : `${row.split.join(" / ")} (${(spread * 100).toFixed(0)}% off even)`
+    : `${row.split.join(" / ")} (${(spread * 100).toFixed(0)}% off even${
+      syncs === settings.directories ? "" : `; ${syncs} full syncs of ${settings.directories} directories`
+    })`
   return `| ${row.workers} | ${row.shared ? "shared (Redis)" : "per process"} | ${row.requests} in ${
     (row.spanMs / 1000).toFixed(2)
   } s = ${rate.toFixed(1)}/s | ${

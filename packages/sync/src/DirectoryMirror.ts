@@ -627,18 +627,17 @@ export const make = <E = never, R = never>(
           }))
           : Effect.succeedNone)
 
-    // A full sync of the directory, unless another engine is doing it (`None`).
-    const syncDirectory = (directoryId: string) =>
-      leased(
-        `directory:${directoryId}`,
-        Effect.zipRight(
-          Ref.update(backfilling, HashSet.add(directoryId)),
-          backfill(directoryId).pipe(
-            Effect.catchTag("DirectoryGone", () => Effect.succeed(false)),
-            Effect.ensuring(Ref.update(backfilling, HashSet.remove(directoryId)))
-          )
+    const fullSync = (directoryId: string) =>
+      Effect.zipRight(
+        Ref.update(backfilling, HashSet.add(directoryId)),
+        backfill(directoryId).pipe(
+          Effect.catchTag("DirectoryGone", () => Effect.succeed(false)),
+          Effect.ensuring(Ref.update(backfilling, HashSet.remove(directoryId)))
         )
       )
+
+    // A full sync of the directory, unless another engine is doing it (`None`).
+    const syncDirectory = (directoryId: string) => leased(`directory:${directoryId}`, fullSync(directoryId))
 
     // Lists every directory: new ones become pending, missing ones are removed.
     const refreshDirectories = Effect.fn("DirectoryMirror.refreshDirectories")(function*() {
@@ -673,13 +672,24 @@ export const make = <E = never, R = never>(
         ).map((state) => state.directoryId)
       })
 
+    // Once it holds the lease, a due directory is synced only if it is still due: another engine may have synced
+    // it since `due` was read. `None`: another engine is syncing it; `Some(None)`: another engine synced it.
+    const syncIfDue = (directoryId: string, all: boolean) =>
+      leased(
+        `directory:${directoryId}`,
+        Effect.flatMap(
+          dueDirectories(all),
+          (due) => due.includes(directoryId) ? Effect.asSome(fullSync(directoryId)) : Effect.succeedNone
+        )
+      )
+
     // How many due directories this engine synced, and which ones another engine is syncing.
     const syncDue = (all: boolean) =>
       Effect.flatMap(
         dueDirectories(all),
         (due) =>
-          Effect.map(Effect.forEach(due, syncDirectory, { concurrency }), (results) => ({
-            synced: results.filter(Option.isSome).length,
+          Effect.map(Effect.forEach(due, (id) => syncIfDue(id, all), { concurrency }), (results) => ({
+            synced: results.filter((result) => Option.isSome(Option.flatten(result))).length,
             elsewhere: new Set(due.filter((_, i) => Option.isNone(results[i]!)))
           }))
       )
@@ -689,7 +699,7 @@ export const make = <E = never, R = never>(
       dueDirectories(true),
       (due) =>
         Effect.forEach(due, (directoryId) =>
-          syncDirectory(directoryId).pipe(
+          syncIfDue(directoryId, true).pipe(
             Effect.catchAllCause((cause) =>
               Effect.logWarning("DirectoryMirror: a directory sync failed; retrying later", cause).pipe(
                 Effect.annotateLogs({ directoryId })
