@@ -289,9 +289,11 @@ const parent = Effect.gen(function*() {
       "|---|---|---|---|---|---|---|---|",
       ...rows.map(rowLine),
       "",
-      `A shared window is \`RateLimit.sharedMargin\` (50 ms) longer than WorkOS's, for a request whose way out was slower than its estimate: on this ${settings.perKeyPerSecond}-per-second budget that caps the shared rows at ${
-        (100 / 1.05).toFixed(1)
-      }% of the bound; on WorkOS's real 6,000 per 60 s it costs 0.1%. Without the shared store, each process keeps its own windows, so N processes send up to N times the key's budget and the fake answers 429 (retried by the client).`
+      `A shared window is \`RateLimit.sharedMargin\` (50 ms) longer than WorkOS's, for a request whose way out was slower than its estimate, and the limiter takes a new request to arrive the moment it is admitted while an answered one arrived half its fastest round trip before its answer (here about 26 ms after its admission). So each place in a window is held about 76 ms longer than WorkOS holds it, which caps the shared rows near ${
+        (100 / 1.076).toFixed(0)
+      }% of a ${settings.perKeyPerSecond}-per-second budget (the per-process rows, with their 25 ms margin, near ${
+        (100 / 1.051).toFixed(0)
+      }%); on WorkOS's real 6,000 per 60 s the same costs 0.13%. The rest is the start and the end of a run (the last directories go at 4 requests a second each) and, with 4 workers, seven busy processes (workers, fake, PostgreSQL, Redis) on ${Os.cpus().length} cores. Without the shared store, each process keeps its own windows, so N processes send up to N times the key's budget: the fake answers 429, the clients retry, and workers give up once their retries run out.`
     ]
   }
   const text = section(body)

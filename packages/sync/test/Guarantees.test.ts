@@ -419,6 +419,43 @@ for (const store of stores) {
 
     test(
       store,
+      "a directory another engine synced after this one listed it as due is not synced again",
+      () =>
+        Effect.gen(function*() {
+          const { fake, first, second } = yield* scene
+          const firstPages = new Map<string, number>()
+          yield* fake.faults.inject({
+            // First pages of every /directory_users list, by directory (a group's list counts for its directory).
+            route: (request) => {
+              if (request.path === "/directory_users" && request.searchParams.get("after") === null) {
+                const key = request.searchParams.get("directory") ?? request.searchParams.get("group") ?? ""
+                firstPages.set(key, (firstPages.get(key) ?? 0) + 1)
+              }
+              return false
+            },
+            fault: Faults.latency("0 millis")
+          }, {
+            // The first directory's lists are slow, so the second is synced elsewhere while they run.
+            route: (request) =>
+              request.path === "/directory_users" && request.searchParams.get("directory") === first.id,
+            fault: Faults.latency("400 millis")
+          })
+          const slow = yield* engine({ concurrency: 1 })
+          const fast = yield* engine({ concurrency: 2 })
+          // `slow` reads both directories as due, then spends a while on the first.
+          const slowRun = yield* Effect.fork(slow.catchUp)
+          yield* eventually(Effect.sync(() => firstPages.has(first.id)))
+          const fastReport = yield* fast.catchUp
+          const slowReport = yield* Fiber.join(slowRun)
+          expect(fastReport.directoriesSynced).toBe(1)
+          expect(slowReport.directoriesSynced).toBe(1)
+          expect(firstPages.get(second.id)).toBe(1)
+          yield* expectConverged
+        })
+    )
+
+    test(
+      store,
       "a dead engine's directory is taken over once its lease lapses",
       () =>
         Effect.gen(function*() {
