@@ -66,8 +66,8 @@ export interface Options {
  * says otherwise. A request's arrival at WorkOS is taken to be half its
  * fastest round trip before its answer, timed from before the store was
  * asked (so never early by the store's own round trip); the margin covers
- * a request whose way out was slower than that, as the in-process 25 ms
- * does, plus the store's hop.
+ * a request whose way out was slower than that. It is twice the in-process
+ * 25 ms: the requests come from several hosts, whose paths to WorkOS differ.
  *
  * @since 0.1.0
  * @category constants
