@@ -416,7 +416,7 @@ const parent = Effect.gen(function*() {
     "The full-sync bound counts every `/directory_users` list against its directory, a members list by `group` alone included, as WorkOS, the client and the fake do: the largest directory's lists at 4 pages a second plus three round trips. One run on 2026-12-01 divided by a bound that counted each group's members list as its own budget (4.35 s), as the client and the fake then wrongly did."
   const rate = (row: Record<string, unknown>) => num(row.events) / (num(row.elapsedMs) / 1000)
   lines.push(
-    `| events applied into SQLite (one transaction per page of 100) | ${
+    `| events applied into SQLite (pages of 100, up to 1,000 events a transaction) | ${
       "failed" in sqliteEvents
         ? String(sqliteEvents.failed)
         : `${rate(sqliteEvents).toFixed(0)} events/s (${num(sqliteEvents.events)} events from ${

@@ -5,8 +5,9 @@
  * - A directory is first copied whole (a full sync through the core streams,
  *   in constant memory and within the client's rate limits). The event cursor
  *   is taken before that, so every change made during the copy is replayed.
- * - Then it follows the Events API from that cursor, applying each settled
- *   page of events in one transaction that also moves the cursor
+ * - Then it follows the Events API from that cursor, applying the settled
+ *   events it has read (a page, or up to `eventsPerTransaction` of a
+ *   backlog) in one transaction that also moves the cursor
  *   (compare-and-set): a crash resumes without loss or repeat, and several
  *   engines on one store never apply an event twice.
  * - Deletions leave tombstones and every write is guarded (`updated_at`, and
@@ -68,6 +69,12 @@ export interface Options<E = never, R = never> {
   readonly concurrency?: number | undefined
   /** Events read per request, 1 to 100 (default 100). */
   readonly pageSize?: number | undefined
+  /**
+   * At most this many events are applied in one transaction (default 1,000):
+   * the pages read since the last write go in together, with the cursor's
+   * move, so a backlog is applied with few commits. At least one page is.
+   */
+  readonly eventsPerTransaction?: number | undefined
   /**
    * The application's hook: runs inside the transaction that writes `change`,
    * with the same `SqlClient` in context. A failure rolls the transaction
@@ -269,6 +276,19 @@ interface PollResult {
   readonly retryIn: Duration.Duration | undefined
 }
 
+// Moves a page's settled events into `into`: the page ends the read when it is short (the log's end)
+// or holds an event back (`held`, the first not yet settled).
+const take = (
+  data: ReadonlyArray<DirectorySyncEvent.DirectorySyncEvent>,
+  pageSize: number,
+  settledBefore: number,
+  into: Array<DirectorySyncEvent.DirectorySyncEvent>
+) => {
+  const settled = Arr.takeWhile(data, (event) => DateTime.toEpochMillis(event.createdAt) <= settledBefore)
+  for (const event of settled) into.push(event)
+  return { caughtUp: data.length < pageSize || settled.length < data.length, held: data[settled.length] }
+}
+
 // Every row and tombstone a page of events reads (see `applyEvent`).
 const touched = (page: ReadonlyArray<DirectorySyncEvent.DirectorySyncEvent>): Buffer.Touched => {
   const directories: Array<string> = []
@@ -327,6 +347,7 @@ export const make = <E = never, R = never>(
     const reconcileEvery = Duration.decode(options.reconcileEvery ?? defaultReconcileEvery)
     const concurrency = options.concurrency ?? 4
     const pageSize = options.pageSize ?? 100
+    const eventsPerTransaction = options.eventsPerTransaction ?? 1000
     const included = options.directories === undefined ? undefined : new Set(options.directories)
     const include = (directoryId: string) => included === undefined || included.has(directoryId)
     const leaseTtl = Duration.toMillis(Duration.decode(options.leaseTtl ?? defaultLeaseTtl))
@@ -349,7 +370,12 @@ export const make = <E = never, R = never>(
 
     // One write transaction: lock first, then `body` with the transaction's seq.
     const write = <A, E2>(body: (tx: Apply.Tx<OnChangeError, never>, head: MirrorStore.Head) => Effect.Effect<A, E2>) =>
-      store.transaction((writer) => Effect.flatMap(writer.lock, (head) => body({ writer, seq: head.seq, hook }, head)))
+      store.transaction((writer) =>
+        Effect.flatMap(
+          writer.lock,
+          (head) => body({ writer, seq: head.seq, hook, observed: onChange !== undefined }, head)
+        )
+      )
 
     // Writes for one directory, only while it is still in the store.
     const writeTo = <A, E2>(directoryId: string, body: (tx: Apply.Tx<OnChangeError, never>) => Effect.Effect<A, E2>) =>
@@ -468,6 +494,63 @@ export const make = <E = never, R = never>(
       yield* Ref.set(lastRefresh, Option.none())
     })
 
+    const listFrom = (cursor: string | null, rangeStart: string | null) =>
+      events.listEvents({
+        events: mirroredEvents,
+        limit: pageSize,
+        order: "asc",
+        ...(cursor !== null ? { after: cursor } : { rangeStart: rangeStart ?? undefined })
+      })
+
+    // The page at the stored cursor, or `None` once a lost cursor has been reset.
+    const firstPage = (head: MirrorStore.Head) =>
+      Effect.gen(function*() {
+        const page = yield* listFrom(head.after, head.rangeStart).pipe(
+          Effect.map(Option.some),
+          Effect.catchIf(
+            (error) => head.after !== null && isCursorRejection(error),
+            () => Effect.as(recover(head, "rejected by WorkOS"), Option.none())
+          )
+        )
+        if (Option.isNone(page)) return Option.none()
+        const first = page.value.data[0]
+        // A cursor WorkOS does not know may be answered from the start of the log: never go back.
+        if (first !== undefined && head.afterAt !== null && Codec.iso(first.createdAt) < head.afterAt) {
+          yield* recover(head, "not honoured (events older than it came back)")
+          return Option.none()
+        }
+        return Option.some(page.value.data)
+      })
+
+    // A page after one already in hand, or `None` to stop reading there: a failure, or a page that goes
+    // back in time, is left to the next poll, which reads it again as its first page.
+    const nextPage = (previous: DirectorySyncEvent.DirectorySyncEvent) =>
+      listFrom(previous.id, null).pipe(
+        Effect.option,
+        Effect.map(Option.flatMap(({ data }) =>
+          data[0] !== undefined && DateTime.lessThan(data[0].createdAt, previous.createdAt)
+            ? Option.none()
+            : Option.some(data)
+        ))
+      )
+
+    // Reads settled events from the cursor, a page at a time, until a page is short or holds an event
+    // back, or `eventsPerTransaction` are in hand, so that one transaction applies them all. `None`:
+    // the cursor was lost and has been reset.
+    const readSettled = (head: MirrorStore.Head, settledBefore: number) =>
+      Effect.gen(function*() {
+        const first = yield* firstPage(head)
+        if (Option.isNone(first)) return Option.none()
+        const settled: Array<DirectorySyncEvent.DirectorySyncEvent> = []
+        let read = take(first.value, pageSize, settledBefore, settled)
+        while (!read.caughtUp && settled.length + pageSize <= eventsPerTransaction) {
+          const next = yield* nextPage(settled[settled.length - 1]!)
+          if (Option.isNone(next)) break
+          read = take(next.value, pageSize, settledBefore, settled)
+        }
+        return Option.some({ settled, ...read })
+      })
+
     const pollOnce = Effect.fn("DirectoryMirror.poll")(function*() {
       const head = yield* store.head
       const at = yield* now
@@ -478,53 +561,31 @@ export const make = <E = never, R = never>(
         yield* recover(head, "older than WorkOS keeps events")
         return idle
       }
-      const page = yield* events.listEvents({
-        events: mirroredEvents,
-        limit: pageSize,
-        order: "asc",
-        ...(head.after !== null ? { after: head.after } : { rangeStart: head.rangeStart ?? undefined })
-      }).pipe(
-        Effect.map(Option.some),
-        Effect.catchIf(
-          (error) => head.after !== null && isCursorRejection(error),
-          () => Effect.as(recover(head, "rejected by WorkOS"), Option.none())
-        )
-      )
-      if (Option.isNone(page)) return idle
-      const data = page.value.data
-      const first = data[0]
-      // A cursor WorkOS does not know may be answered from the start of the log: never go back.
-      if (first !== undefined && head.afterAt !== null && Codec.iso(first.createdAt) < head.afterAt) {
-        yield* recover(head, "not honoured (events older than it came back)")
-        return idle
-      }
       const settledBefore = at - Duration.toMillis(settleDelay)
-      const settled = Arr.takeWhile(data, (event) => DateTime.toEpochMillis(event.createdAt) <= settledBefore)
-      const caughtUp = data.length < pageSize || settled.length < data.length
+      const read = yield* readSettled(head, settledBefore)
+      if (Option.isNone(read)) return idle
+      const { caughtUp, held, settled } = read.value
       const last = settled[settled.length - 1]
-      if (last !== undefined || caughtUp) {
-        const applied = yield* write((tx, locked) =>
-          Effect.gen(function*() {
-            if (locked.after !== head.after || locked.rangeStart !== head.rangeStart) return yield* new CursorMoved()
-            yield* applyPage(tx, settled)
-            yield* tx.writer.setHead({
-              ...(last === undefined ? {} : { after: last.id, afterAt: Codec.iso(last.createdAt), rangeStart: null }),
-              ...(caughtUp ? { caughtUpAt: isoAt(at) } : {})
-            })
-            return settled.length
+      if (last === undefined && !caughtUp) return idle
+      const applied = yield* write((tx, locked) =>
+        Effect.gen(function*() {
+          if (locked.after !== head.after || locked.rangeStart !== head.rangeStart) return yield* new CursorMoved()
+          yield* applyPage(tx, settled)
+          yield* tx.writer.setHead({
+            ...(last === undefined ? {} : { after: last.id, afterAt: Codec.iso(last.createdAt), rangeStart: null }),
+            ...(caughtUp ? { caughtUpAt: isoAt(at) } : {})
           })
-        ).pipe(Effect.catchTag("CursorMoved", () => Effect.succeed(0)))
-        yield* Effect.annotateCurrentSpan({ "workos.events.received": data.length, "workos.events.applied": applied })
-        const held = data[settled.length]
-        return {
-          applied,
-          caughtUp: caughtUp && applied === settled.length,
-          retryIn: held === undefined
-            ? undefined
-            : Duration.millis(Math.max(1, DateTime.toEpochMillis(held.createdAt) - settledBefore))
-        }
+          return settled.length
+        })
+      ).pipe(Effect.catchTag("CursorMoved", () => Effect.succeed(0)))
+      yield* Effect.annotateCurrentSpan({ "workos.events.applied": applied })
+      return {
+        applied,
+        caughtUp: caughtUp && applied === settled.length,
+        retryIn: held === undefined
+          ? undefined
+          : Duration.millis(Math.max(1, DateTime.toEpochMillis(held.createdAt) - settledBefore))
       }
-      return idle
     })
 
     // Full syncs ---------------------------------------------------------------------------------

@@ -14,8 +14,9 @@
  * - A directory is first copied whole (a full sync through the core streams,
  *   in constant memory and within the client's rate limits). The event cursor
  *   is taken before that, so every change made during the copy is replayed.
- * - Then it follows the Events API from that cursor, applying each settled
- *   page of events in one transaction that also moves the cursor
+ * - Then it follows the Events API from that cursor, applying the settled
+ *   events it has read (a page, or up to `eventsPerTransaction` of a
+ *   backlog) in one transaction that also moves the cursor
  *   (compare-and-set): a crash resumes without loss or repeat, and several
  *   engines on one store never apply an event twice.
  * - Deletions leave tombstones and every write is guarded (`updated_at`, and

@@ -216,6 +216,47 @@ for (const store of stores) {
         })
     )
 
+    test(
+      store,
+      "a backlog is read a page at a time into one write; a page that fails is read again, nothing is skipped",
+      () =>
+        Effect.gen(function*() {
+          const { fake, users } = yield* scene
+          const intercept = yield* Intercept.Intercept
+          const mirror = yield* engine({ pageSize: 2 })
+          yield* mirror.catchUp
+          for (const [i, user] of users.entries()) yield* fake.updateUser(user.id, { lastName: `Backlog ${i}` })
+          // The backlog's second page fails (a 400 is not retried): the first page is applied, and the
+          // next poll reads from there.
+          let reads = 0
+          yield* intercept.failOnce((request) => request.path === "/events" && ++reads === 2, 400)
+          const report = yield* mirror.catchUp
+          expect(report.eventsApplied).toBe(users.length)
+          for (const user of users) expect(yield* seen("UserUpdated", user.id)).toBe(1)
+          yield* expectConverged
+        })
+    )
+
+    test(
+      store,
+      "without onChange, updates and removals reach the store all the same",
+      () =>
+        Effect.gen(function*() {
+          const { fake, first, groups, second, users } = yield* scene
+          const mirror = yield* engine({ onChange: undefined })
+          yield* mirror.catchUp
+          yield* fake.updateUser(users[0]!.id, { lastName: "Quiet" })
+          yield* fake.removeUser(users[1]!.id)
+          yield* fake.updateGroup(groups[0]!.id, { name: "Renamed quietly" })
+          yield* fake.removeGroup(groups[1]!.id)
+          yield* fake.addUser({ directoryId: first.id, firstName: "Hired" })
+          yield* fake.removeDirectory(second.id)
+          yield* mirror.catchUp
+          expect(yield* Snapshot.ofStore).toEqual(yield* Snapshot.ofWorkOS())
+          expect(Option.map(yield* userOf(users[0]!.id), (user) => user.lastName)).toEqual(Option.some("Quiet"))
+        })
+    )
+
     if (store.transactional) {
       test(
         store,

@@ -21,6 +21,8 @@ export interface Tx<E, R> {
   /** This transaction's `seq` (from `lock`). */
   readonly seq: number
   readonly hook: (change: MirrorChange) => Effect.Effect<void, E, R>
+  /** Whether `hook` reads changes: without one, stored rows are not decoded to describe them. */
+  readonly observed: boolean
 }
 
 /**
@@ -40,7 +42,14 @@ export const event: Source = { _tag: "Event" }
 type Step<E, R> = Effect.Effect<void, E | MirrorStoreError, R>
 
 const runHooks = <E, R>(tx: Tx<E, R>, changes: ReadonlyArray<MirrorChange>): Step<E, R> =>
-  Effect.forEach(changes, tx.hook, { discard: true })
+  tx.observed ? Effect.forEach(changes, tx.hook, { discard: true }) : Effect.void
+
+// Calls the hook with a change made from a stored row, decoding the row only when a hook reads it.
+const notify = <A, E, R>(
+  tx: Tx<E, R>,
+  stored: Effect.Effect<A, MirrorStoreError>,
+  change: (value: A) => MirrorChange
+): Step<E, R> => (tx.observed ? Effect.flatMap(stored, (value) => tx.hook(change(value))) : Effect.void)
 
 const lastById = <A extends { readonly id: string }>(values: ReadonlyArray<A>): ReadonlyArray<A> =>
   Array.from(new Map(values.map((value) => [value.id, value] as const)).values())
@@ -124,7 +133,7 @@ const upsert = <A extends { readonly id: string }, E, R>(
           continue
         }
         writes.push(source._tag === "Event" ? entity.row(value, data, tx.seq, row.seen) : candidate)
-        changes.push(entity.updated(yield* entity.codec.decode(row.data), value))
+        if (tx.observed) changes.push(entity.updated(yield* entity.codec.decode(row.data), value))
       } else {
         writes.push(candidate)
         changes.push(entity.added(value))
@@ -169,7 +178,7 @@ export const removeUsers = <E, R>(tx: Tx<E, R>, rows: ReadonlyArray<MirrorStore.
     for (const row of rows) {
       yield* removeMemberships(tx, { userId: row.id })
       yield* tx.writer.remove("user", [row.id])
-      yield* tx.hook(MirrorChange.UserRemoved({ user: yield* Codec.user.decode(row.data) }))
+      yield* notify(tx, Codec.user.decode(row.data), (user) => MirrorChange.UserRemoved({ user }))
     }
     yield* tx.writer.tombstone("user", rows, tx.seq)
   })
@@ -180,7 +189,7 @@ export const removeGroups = <E, R>(tx: Tx<E, R>, rows: ReadonlyArray<MirrorStore
     for (const row of rows) {
       yield* removeMemberships(tx, { groupId: row.id })
       yield* tx.writer.remove("group", [row.id])
-      yield* tx.hook(MirrorChange.GroupRemoved({ group: yield* Codec.group.decode(row.data) }))
+      yield* notify(tx, Codec.group.decode(row.data), (group) => MirrorChange.GroupRemoved({ group }))
     }
     yield* tx.writer.tombstone("group", rows, tx.seq)
   })
@@ -322,18 +331,22 @@ export const removeDirectory = <E, R>(tx: Tx<E, R>, directoryId: string) =>
       const rows = yield* writer.scan("group", { directoryId }, batch)
       if (rows.length === 0) break
       yield* writer.remove("group", rows.map((row) => row.id))
-      for (const row of rows) yield* tx.hook(MirrorChange.GroupRemoved({ group: yield* Codec.group.decode(row.data) }))
+      for (const row of rows) {
+        yield* notify(tx, Codec.group.decode(row.data), (group) => MirrorChange.GroupRemoved({ group }))
+      }
     }
     while (true) {
       const rows = yield* writer.scan("user", { directoryId }, batch)
       if (rows.length === 0) break
       yield* writer.remove("user", rows.map((row) => row.id))
-      for (const row of rows) yield* tx.hook(MirrorChange.UserRemoved({ user: yield* Codec.user.decode(row.data) }))
+      for (const row of rows) {
+        yield* notify(tx, Codec.user.decode(row.data), (user) => MirrorChange.UserRemoved({ user }))
+      }
     }
     const row = (yield* writer.get("directory", [directoryId])).get(directoryId)
     if (row !== undefined) {
       yield* writer.remove("directory", [directoryId])
-      yield* tx.hook(MirrorChange.DirectoryRemoved({ directory: yield* Codec.directory.decode(row.data) }))
+      yield* notify(tx, Codec.directory.decode(row.data), (directory) => MirrorChange.DirectoryRemoved({ directory }))
     }
     yield* writer.tombstone("directory", [{ id: directoryId, directoryId }], tx.seq)
   })

@@ -30,6 +30,8 @@ interface Hook {
 export class Intercept extends Context.Tag("@effect-workos/sync/test/utils/intercept")<Intercept, {
   /** Runs `run` once, when the first response to a request matching `when` arrives. */
   readonly once: (when: (request: Seen) => boolean, run: Effect.Effect<void, unknown>) => Effect.Effect<void>
+  /** Answers the first request matching `when` with `status` (and a WorkOS error body) instead. */
+  readonly failOnce: (when: (request: Seen) => boolean, status: number) => Effect.Effect<void>
   /** Leaves out of every `/events` answer the events `hide` picks (wire JSON). */
   readonly hideEvents: (hide: (event: Readonly<Record<string, unknown>>) => boolean) => Effect.Effect<void>
 }>() {}
@@ -65,9 +67,23 @@ export const layer: Layer.Layer<HttpClient.HttpClient | Intercept, never, FakeWo
     const client = yield* HttpClient.HttpClient
     const hooks = yield* Ref.make<ReadonlyArray<Hook>>([])
     const hidden = yield* Ref.make<(event: Readonly<Record<string, unknown>>) => boolean>(() => false)
+    const failures = yield* Ref.make<
+      ReadonlyArray<{ readonly when: (request: Seen) => boolean; readonly status: number }>
+    >(
+      []
+    )
     const fire = (response: HttpClientResponse.HttpClientResponse) =>
       Effect.gen(function*() {
         const seen = seenOf(response)
+        const failure = yield* Ref.modify(failures, (all) => {
+          const index = all.findIndex((entry) => entry.when(seen))
+          return index < 0 ? [undefined, all] : [all[index], all.filter((_, i) => i !== index)]
+        })
+        if (failure !== undefined) {
+          const body = JSON.stringify({ message: "failed by the test" })
+          const web = new Response(body, { status: failure.status, headers: { "content-type": "application/json" } })
+          return HttpClientResponse.fromWeb(response.request, web)
+        }
         const due = yield* Ref.modify(hooks, (all) => {
           const index = all.findIndex((hook) => hook.when(seen))
           return index < 0 ? [undefined, all] : [all[index], all.filter((_, i) => i !== index)]
@@ -81,6 +97,7 @@ export const layer: Layer.Layer<HttpClient.HttpClient | Intercept, never, FakeWo
     return Context.make(HttpClient.HttpClient, wrapped).pipe(
       Context.add(Intercept, {
         once: (when, run) => Ref.update(hooks, (all) => [...all, { when, run }]),
+        failOnce: (when, status) => Ref.update(failures, (all) => [...all, { when, status }]),
         hideEvents: (hide) => Ref.set(hidden, hide)
       })
     )
