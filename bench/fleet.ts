@@ -289,11 +289,10 @@ const parent = Effect.gen(function*() {
       "|---|---|---|---|---|---|---|---|",
       ...rows.map(rowLine),
       "",
-      `A shared window is \`RateLimit.sharedMargin\` (50 ms) longer than WorkOS's, for a request whose way out was slower than its estimate, and the limiter takes a new request to arrive the moment it is admitted while an answered one arrived half its fastest round trip before its answer (here about 26 ms after its admission). So each place in a window is held about 76 ms longer than WorkOS holds it, which caps the shared rows near ${
-        (100 / 1.076).toFixed(0)
-      }% of a ${settings.perKeyPerSecond}-per-second budget (the per-process rows, with their 25 ms margin, near ${
-        (100 / 1.051).toFixed(0)
-      }%); on WorkOS's real 6,000 per 60 s the same costs 0.13%. The rest is the start and the end of a run (the last directories go at 4 requests a second each) and, with 4 workers, seven busy processes (workers, fake, PostgreSQL, Redis) on ${Os.cpus().length} cores. Without the shared store, each process keeps its own windows, so N processes send up to N times the key's budget: the fake answers 429, the clients retry, and workers give up once their retries run out.`
+      `A request holds its place in a window from its admission until a window after its answer, the latest moment WorkOS can have counted it, and each window is \`RateLimit.sharedMargin\` (25 ms) longer than WorkOS's (the in-process margin too). So each place is held its round trip (here about 55 ms: 50 ms of latency, the fake, and for the shared rows Redis's hop) plus 25 ms longer than WorkOS holds it, which caps every row near ${
+        (100 / 1.08).toFixed(0)
+      }% of a ${settings.perKeyPerSecond}-per-second budget; on WorkOS's real 6,000 per 60 s the same costs 0.13%. `
+      + `The rest is the start and the end of a run (the last directories go at 4 requests a second each) and, with 4 workers, seven busy processes (workers, fake, PostgreSQL, Redis) on ${Os.cpus().length} cores. Without the shared store, each process keeps its own windows, so N processes send up to N times the key's budget: the fake answers 429, the clients retry, and workers give up once their retries run out.`
     ]
   }
   const text = section(body)

@@ -347,7 +347,8 @@ Written by \`pnpm bench\` (\`bench/run.ts\`); do not edit by hand.
   first second, when 4 requests go at once, so "% of fastest possible" also compares with the least time any client
   can take under the enforced limits: 4 requests per directory in any second, one page after another (each needs
   the previous cursor), ${settings.latencyMs} ms each, plus the directory listing in scenario 2, with no safety margin at all.
-  This client keeps a 25 ms margin per window and counts a request from when it may have reached the server.
+  This client holds a request's place from its sending until a window after its answer (the latest moment the
+  server can have counted it), plus a 25 ms margin.
 - CPU contention (2b): scenario 2 again while another process (\`node -e "for (;;) {}"\`) keeps one of the cores
   busy for the whole run; the target is the same (≥ 90% of the bound, no 429).
 - Memory: peak RSS of the client's process (sampled every 20 ms, and the kernel's high-water mark), the median of

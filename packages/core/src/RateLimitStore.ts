@@ -8,8 +8,9 @@
  * WorkOS counts a request when it arrives, which may be well after its
  * admission (a busy process, a slow network). So an admitted request is
  * taken to arrive at any moment until its sender reports, once the answer
- * is back, when it arrived (`arrived`); a sender that never reports (it
- * crashed) frees its place `pendingHold` after the admission.
+ * is back, the latest moment it can have arrived, its answer (`arrived`); a
+ * sender that never reports (it crashed) frees its place `pendingHold` after
+ * the admission.
  *
  * `RateLimit.Options.store` plugs a store into `WorkOSClient`;
  * `@effect-workos/redis` provides one on Redis, and `makeMemory` one in
@@ -87,9 +88,10 @@ export interface RateLimitStore {
    */
   readonly take: (windows: ReadonlyArray<Window>) => Effect.Effect<Take, RateLimitStoreError>
   /**
-   * Records that the request reached WorkOS `afterMillis` after its
-   * admission (never before it): its place in each window lasts an interval
-   * from then. Entries already gone from a window stay gone.
+   * Records that the request reached WorkOS by `afterMillis` after its
+   * admission (the client reports its answer's time): its place in each
+   * window lasts an interval from then. Entries already gone from a window
+   * stay gone.
    */
   readonly arrived: (
     windows: ReadonlyArray<Window>,

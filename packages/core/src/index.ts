@@ -69,11 +69,13 @@ export * as Pagination from "./Pagination.js"
  * uses goes out at once; one without waits until the oldest request in the
  * full window leaves it, then looks again.
  *
- * WorkOS counts a request when it arrives, which the client cannot see, so
- * a request is taken to have arrived half the fastest round trip of its
- * budget before its answer came back: one that took longer than the fastest
- * (a new connection, a slow proxy, a busy server) holds its place in the
- * window that much longer. `margin` covers the remaining jitter.
+ * WorkOS counts a request when it arrives, which the client cannot see: at
+ * some moment after it was sent and before its answer came back. So a
+ * request holds its place in the window from when it is sent until an
+ * interval after its answer: however its round trip was split between the
+ * way there and the way back (a slow connection, a busy server, a busy
+ * client), WorkOS never counts more than the limit in any window. `margin`
+ * covers a server clock coarser than the client's.
  *
  * @since 0.1.0
  */
@@ -89,8 +91,9 @@ export * as RateLimit from "./RateLimit.js"
  * WorkOS counts a request when it arrives, which may be well after its
  * admission (a busy process, a slow network). So an admitted request is
  * taken to arrive at any moment until its sender reports, once the answer
- * is back, when it arrived (`arrived`); a sender that never reports (it
- * crashed) frees its place `pendingHold` after the admission.
+ * is back, the latest moment it can have arrived, its answer (`arrived`); a
+ * sender that never reports (it crashed) frees its place `pendingHold` after
+ * the admission.
  *
  * `RateLimit.Options.store` plugs a store into `WorkOSClient`;
  * `@effect-workos/redis` provides one on Redis, and `makeMemory` one in

@@ -5,6 +5,7 @@ import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import * as DirectorySync from "../src/DirectorySync.js"
 import type * as RateLimit from "../src/RateLimit.js"
+import * as RateLimitStore from "../src/RateLimitStore.js"
 import type * as WorkOSClient from "../src/WorkOSClient.js"
 import * as StubHttp from "./utils/StubHttp.js"
 
@@ -118,6 +119,24 @@ describe("RateLimit (through WorkOSClient)", () => {
       // Three more as soon as the fast ones leave their window, the last once the slow one does.
       assert.deepStrictEqual(arrivals, [0, 0, 0, 300, 1025, 1025, 1025, 1325])
     }))
+
+  for (
+    const [name, store] of [["in process", undefined], ["in a shared store", RateLimitStore.makeMemory()]] as const
+  ) {
+    it.effect(`${name}: requests slow on the way there and quick on the way back: WorkOS never sees 5 in a second`, () =>
+      Effect.gen(function*() {
+        // The first four spend their whole 100 ms round trip on the way there (a busy server counts them late)
+        // and answer at once; the next four arrive at once. Placing an arrival half the round trip before its
+        // answer would let the fifth in 50 ms early.
+        const { layer, sent } = recording({ rateLimit: { store } }, undefined, (index) => index < 4 ? 100 : 0)
+        const fiber = yield* burst(8, { directory: "directory_a" }).pipe(Effect.provide(layer), Effect.fork)
+        yield* TestClock.adjust("1 minute")
+        yield* Fiber.join(fiber)
+        const arrivals = sent.map((s) => s.at).sort((a, b) => a - b)
+        assert.strictEqual(busiestWindow(arrivals), 4)
+        assert.deepStrictEqual(arrivals, [100, 100, 100, 100, 1125, 1125, 1125, 1125])
+      }))
+  }
 
   it.effect("the per-key budget holds across directories", () =>
     Effect.gen(function*() {
