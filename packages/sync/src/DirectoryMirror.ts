@@ -543,12 +543,14 @@ export const make = <E = never, R = never>(
         if (Option.isNone(first)) return Option.none()
         const settled: Array<DirectorySyncEvent.DirectorySyncEvent> = []
         let read = take(first.value, pageSize, settledBefore, settled)
+        let received = first.value.length
         while (!read.caughtUp && settled.length + pageSize <= eventsPerTransaction) {
           const next = yield* nextPage(settled[settled.length - 1]!)
           if (Option.isNone(next)) break
           read = take(next.value, pageSize, settledBefore, settled)
+          received += next.value.length
         }
-        return Option.some({ settled, ...read })
+        return Option.some({ settled, received, ...read })
       })
 
     const pollOnce = Effect.fn("DirectoryMirror.poll")(function*() {
@@ -564,7 +566,7 @@ export const make = <E = never, R = never>(
       const settledBefore = at - Duration.toMillis(settleDelay)
       const read = yield* readSettled(head, settledBefore)
       if (Option.isNone(read)) return idle
-      const { caughtUp, held, settled } = read.value
+      const { caughtUp, held, received, settled } = read.value
       const last = settled[settled.length - 1]
       if (last === undefined && !caughtUp) return idle
       const applied = yield* write((tx, locked) =>
@@ -578,7 +580,7 @@ export const make = <E = never, R = never>(
           return settled.length
         })
       ).pipe(Effect.catchTag("CursorMoved", () => Effect.succeed(0)))
-      yield* Effect.annotateCurrentSpan({ "workos.events.applied": applied })
+      yield* Effect.annotateCurrentSpan({ "workos.events.received": received, "workos.events.applied": applied })
       return {
         applied,
         caughtUp: caughtUp && applied === settled.length,
