@@ -27,6 +27,21 @@ interface Hook {
   readonly run: Effect.Effect<void, unknown>
 }
 
+interface Failure {
+  readonly when: (request: Seen) => boolean
+  readonly status: number
+}
+
+// Removes and returns the first entry whose `when` matches the request: each fires once.
+const takeFirst = <A extends { readonly when: (request: Seen) => boolean }>(
+  entries: Ref.Ref<ReadonlyArray<A>>,
+  seen: Seen
+): Effect.Effect<A | undefined> =>
+  Ref.modify(entries, (all) => {
+    const index = all.findIndex((entry) => entry.when(seen))
+    return index < 0 ? [undefined, all] : [all[index], all.filter((_, i) => i !== index)]
+  })
+
 export class Intercept extends Context.Tag("@effect-workos/sync/test/utils/intercept")<Intercept, {
   /** Runs `run` once, when the first response to a request matching `when` arrives. */
   readonly once: (when: (request: Seen) => boolean, run: Effect.Effect<void, unknown>) => Effect.Effect<void>
@@ -67,27 +82,17 @@ export const layer: Layer.Layer<HttpClient.HttpClient | Intercept, never, FakeWo
     const client = yield* HttpClient.HttpClient
     const hooks = yield* Ref.make<ReadonlyArray<Hook>>([])
     const hidden = yield* Ref.make<(event: Readonly<Record<string, unknown>>) => boolean>(() => false)
-    const failures = yield* Ref.make<
-      ReadonlyArray<{ readonly when: (request: Seen) => boolean; readonly status: number }>
-    >(
-      []
-    )
+    const failures = yield* Ref.make<ReadonlyArray<Failure>>([])
     const fire = (response: HttpClientResponse.HttpClientResponse) =>
       Effect.gen(function*() {
         const seen = seenOf(response)
-        const failure = yield* Ref.modify(failures, (all) => {
-          const index = all.findIndex((entry) => entry.when(seen))
-          return index < 0 ? [undefined, all] : [all[index], all.filter((_, i) => i !== index)]
-        })
+        const failure = yield* takeFirst(failures, seen)
         if (failure !== undefined) {
           const body = JSON.stringify({ message: "failed by the test" })
           const web = new Response(body, { status: failure.status, headers: { "content-type": "application/json" } })
           return HttpClientResponse.fromWeb(response.request, web)
         }
-        const due = yield* Ref.modify(hooks, (all) => {
-          const index = all.findIndex((hook) => hook.when(seen))
-          return index < 0 ? [undefined, all] : [all[index], all.filter((_, i) => i !== index)]
-        })
+        const due = yield* takeFirst(hooks, seen)
         if (due !== undefined) yield* Effect.orDie(due.run)
         return seen.path === "/events" && response.status === 200
           ? yield* withoutEvents(response, yield* Ref.get(hidden))
